@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace MembershipLedger.Api.Database;
+
+/// <summary>Raised when no PostgreSQL server binaries exist to run an embedded cluster.</summary>
+public sealed class PostgresBinariesNotFoundException(string message) : Exception(message);
+
+/// <summary>
+/// A PostgreSQL cluster run from the machine's installed server binaries: created in a data folder on first
+/// use, started on a free loopback port, stopped when disposed. It serves the ledger when no connection string
+/// is configured, and gives tests a throwaway database. PostgreSQL refuses to run as root, so as root the
+/// cluster belongs to, and runs as, the <c>postgres</c> system user (through <c>runuser</c>).
+/// </summary>
+public sealed class EmbeddedPostgres : IAsyncDisposable
+{
+    public const string DatabaseName = "ledger";
+    private const string SuperUser = "ledger";
+
+    private readonly string _binDirectory;
+    private readonly string _dataDirectory;
+    private readonly bool _owned;
+
+    private EmbeddedPostgres(string binDirectory, string dataDirectory, int port, bool owned)
+    {
+        _binDirectory = binDirectory;
+        _dataDirectory = dataDirectory;
+        _owned = owned;
+        Port = port;
+        ConnectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1", Port = port, Username = SuperUser, Database = DatabaseName, Pooling = true,
+        }.ConnectionString;
+    }
+
+    public int Port { get; }
+    public string ConnectionString { get; }
+
+    /// <summary>Starts (creating it first if need be) the cluster in <paramref name="dataDirectory"/>.</summary>
+    /// <exception cref="PostgresBinariesNotFoundException">No initdb/pg_ctl were found on this machine.</exception>
+    public static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, CancellationToken ct = default)
+    {
+        var bin = FindBinaries() ?? throw new PostgresBinariesNotFoundException(
+            "No PostgreSQL server binaries (initdb, pg_ctl) were found, so the ledger cannot run its embedded database. " +
+            "Install them (Debian/Ubuntu: `apt-get install postgresql`), set LEDGER_PG_BINDIR to their folder, " +
+            "or point ConnectionStrings__Ledger at a PostgreSQL server.");
+        dataDirectory = Path.GetFullPath(dataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        if (RunsAsRoot) await RunAsync("chown", ["-R", "postgres:postgres", dataDirectory], ct);
+
+        if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
+            await RunAsync(Path.Combine(bin, "initdb"),
+                ["-D", dataDirectory, "-U", SuperUser, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"], ct, asPostgres: true);
+
+        // A cluster left running by another process on this folder (a second host, a command-line import) is used as it is.
+        if (await TryReadRunningPortAsync(bin, dataDirectory, ct) is { } runningPort)
+        {
+            var adopted = new EmbeddedPostgres(bin, dataDirectory, runningPort, owned: false);
+            await adopted.EnsureDatabaseAsync(ct);
+            return adopted;
+        }
+
+        var port = FreeLoopbackPort();
+        await RunAsync(Path.Combine(bin, "pg_ctl"),
+        [
+            "start", "-D", dataDirectory, "-w", "-t", "60", "-l", Path.Combine(dataDirectory, "server.log"),
+            "-o", $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c max_connections=200",
+        ], ct, asPostgres: true);
+        var server = new EmbeddedPostgres(bin, dataDirectory, port, owned: true);
+        await server.EnsureDatabaseAsync(ct);
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        if (_owned)
+            await RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["stop", "-D", _dataDirectory, "-m", "fast", "-w"], CancellationToken.None, asPostgres: true);
+    }
+
+    private async Task EnsureDatabaseAsync(CancellationToken ct)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(admin.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = $1", connection) { Parameters = { new() { Value = DatabaseName } } };
+        if (await exists.ExecuteScalarAsync(ct) is null)
+        {
+            await using var create = new NpgsqlCommand($"create database {DatabaseName}", connection);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static bool RunsAsRoot => Environment.IsPrivilegedProcess && OperatingSystem.IsLinux();
+
+    /// <summary>LEDGER_PG_BINDIR, else what <c>pg_config --bindir</c> names, else the newest Debian-style install.</summary>
+    private static string? FindBinaries()
+    {
+        static bool HasServer(string? dir) => dir is not null && File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl"));
+
+        var configured = Environment.GetEnvironmentVariable("LEDGER_PG_BINDIR");
+        if (HasServer(configured)) return configured;
+        try
+        {
+            using var pgConfig = Process.Start(new ProcessStartInfo("pg_config", "--bindir") { RedirectStandardOutput = true, RedirectStandardError = true });
+            var dir = pgConfig?.StandardOutput.ReadToEnd().Trim();
+            pgConfig?.WaitForExit();
+            if (HasServer(dir)) return dir;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // pg_config is not installed; fall through to the well-known folders.
+        }
+        const string debianRoot = "/usr/lib/postgresql";
+        if (!Directory.Exists(debianRoot)) return null;
+        return Directory.GetDirectories(debianRoot)
+            .Select(d => (Version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0, Bin: Path.Combine(d, "bin")))
+            .OrderByDescending(x => x.Version)
+            .Select(x => x.Bin)
+            .FirstOrDefault(HasServer);
+    }
+
+    private static async Task<int?> TryReadRunningPortAsync(string bin, string dataDirectory, CancellationToken ct)
+    {
+        var pidFile = Path.Combine(dataDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile)) return null;
+        var status = await RunAsync(Path.Combine(bin, "pg_ctl"), ["status", "-D", dataDirectory], ct, asPostgres: true, allowFailure: true);
+        if (status != 0) return null;
+        // postmaster.pid: line 4 holds the port the running server listens on.
+        var lines = await File.ReadAllLinesAsync(pidFile, ct);
+        return lines.Length > 3 && int.TryParse(lines[3].Trim(), out var port) ? port : null;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<int> RunAsync(string file, IReadOnlyList<string> args, CancellationToken ct, bool asPostgres = false, bool allowFailure = false)
+    {
+        var info = asPostgres && RunsAsRoot
+            ? new ProcessStartInfo("runuser") { ArgumentList = { "-u", "postgres", "--", file } }
+            : new ProcessStartInfo(file);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        // The server inherits these pipes; pg_ctl -l sends its output to the log, so reading to the end terminates.
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {file}.");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0 && !allowFailure)
+            throw new InvalidOperationException(
+                $"`{Path.GetFileName(file)} {string.Join(' ', args)}` failed with exit code {process.ExitCode}: {await stderr}{await stdout}");
+        return process.ExitCode;
+    }
+}

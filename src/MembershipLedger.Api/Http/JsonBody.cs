@@ -1,0 +1,152 @@
+using System.Text.Json;
+using MembershipLedger.Ledger;
+using MembershipLedger.Storage;
+using NodaTime;
+
+namespace MembershipLedger.Api.Http;
+
+/// <summary>
+/// Reads a JSON request body field by field, collecting a message per bad field, so one response names every
+/// field that is wrong. Unknown fields are refused too: a misspelt "signedat" must not silently become "undated".
+/// </summary>
+public sealed class JsonBody
+{
+    /// <summary>No request in this API needs more; larger bodies are refused before parsing.</summary>
+    public const int MaxBytes = 64 * 1024;
+
+    private readonly JsonElement _root;
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
+
+    private JsonBody(JsonElement root) => _root = root;
+
+    /// <summary>The body as an object, or a problem result when it is missing, too large, or not a JSON object.</summary>
+    public static async Task<(JsonBody? Body, IResult? Problem)> ReadAsync(HttpRequest request, bool allowEmpty = false)
+    {
+        if (request.ContentLength > MaxBytes)
+            return (null, TooLarge());
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBytes) return (null, TooLarge());
+        }
+        if (buffer.Length == 0)
+            return allowEmpty
+                ? (new JsonBody(JsonDocument.Parse("{}").RootElement), null)
+                : (null, Problems.Invalid("body", "A JSON object is required."));
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? (new JsonBody(document.RootElement.Clone()), null)
+                : (null, Problems.Invalid("body", "The body must be a JSON object."));
+        }
+        catch (JsonException e)
+        {
+            return (null, Problems.Invalid("body", $"Malformed JSON: {e.Message}"));
+        }
+    }
+
+    private static IResult TooLarge() =>
+        TypedResults.Problem($"The body is larger than {MaxBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge,
+            title: "Body too large", extensions: new Dictionary<string, object?> { ["field"] = "body" });
+
+    public bool Has(string name) => _root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+
+    public void Error(string field, string message) => _errors[field] = [message];
+
+    public string? String(string name, bool required = false, int maxLength = 200)
+    {
+        if (!Get(name, required, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.String) { Error(name, "must be a string."); return null; }
+        var text = value.GetString()!.Trim();
+        if (text.Length == 0 && required) { Error(name, "must not be empty."); return null; }
+        if (text.Length > maxLength) { Error(name, $"must be at most {maxLength} characters."); return null; }
+        if (text.Any(c => char.IsControl(c))) { Error(name, "must not contain control characters."); return null; }
+        return text.Length == 0 ? null : text;
+    }
+
+    public Instant? Instant(string name, bool required = false)
+    {
+        var text = String(name, required, 64);
+        if (text is null) return null;
+        if (Moments.TryParseInstant(text, out var instant)) return instant;
+        Error(name, $"'{text}' is not an ISO-8601 instant such as 2022-12-08T20:24:00Z.");
+        return null;
+    }
+
+    /// <summary>An instant, or a date meaning the start of that day in <paramref name="zone"/>.</summary>
+    public Instant? Effective(string name, DateTimeZone zone, bool required = false)
+    {
+        var text = String(name, required, 64);
+        if (text is null) return null;
+        if (Moments.TryParseEffective(text, zone, out var instant)) return instant;
+        Error(name, $"'{text}' is neither a date (2023-05-01) nor an ISO-8601 instant (2023-05-01T12:00:00Z).");
+        return null;
+    }
+
+    public TEnum? Enum<TEnum>(string name, bool required = false) where TEnum : struct, System.Enum
+    {
+        var text = String(name, required, 64);
+        if (text is null) return null;
+        if (WireNames<TEnum>.TryParse(text, out var value)) return value;
+        Error(name, $"'{text}' is not one of: {string.Join(", ", WireNames<TEnum>.All)}.");
+        return null;
+    }
+
+    public IReadOnlyList<string>? StringArray(string name, bool required = false, int maxItems = 50, int maxLength = 200)
+    {
+        if (!Get(name, required, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Array) { Error(name, "must be an array of strings."); return null; }
+        if (value.GetArrayLength() > maxItems) { Error(name, $"must have at most {maxItems} items."); return null; }
+        var items = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(item.GetString()) || item.GetString()!.Length > maxLength)
+            {
+                Error(name, $"must contain only non-empty strings of at most {maxLength} characters.");
+                return null;
+            }
+            items.Add(item.GetString()!.Trim());
+        }
+        return items;
+    }
+
+    /// <summary>An array of objects, each read by <paramref name="readItem"/> (which reports its own errors).</summary>
+    public IReadOnlyList<T>? ObjectArray<T>(string name, Func<JsonElement, string, T?> readItem, int maxItems = 20) where T : class
+    {
+        if (!Get(name, false, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Array) { Error(name, "must be an array."); return null; }
+        if (value.GetArrayLength() > maxItems) { Error(name, $"must have at most {maxItems} items."); return null; }
+        var items = new List<T>();
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var path = $"{name}[{index++}]";
+            if (item.ValueKind != JsonValueKind.Object) { Error(path, "must be an object."); return null; }
+            if (readItem(item, path) is not { } parsed) return null;
+            items.Add(parsed);
+        }
+        return items;
+    }
+
+    /// <summary>Null when every field was understood and no unknown field was sent; otherwise the 400 to return.</summary>
+    public IResult? Problem()
+    {
+        foreach (var property in _root.EnumerateObject())
+            if (!_read.Contains(property.Name))
+                _errors.TryAdd(property.Name, ["is not a field of this request."]);
+        return _errors.Count == 0 ? null : Problems.Invalid(_errors);
+    }
+
+    private bool Get(string name, bool required, out JsonElement value)
+    {
+        _read.Add(name);
+        if (_root.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null) return true;
+        if (required) Error(name, "is required.");
+        return false;
+    }
+}

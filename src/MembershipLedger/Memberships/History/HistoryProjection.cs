@@ -1,0 +1,87 @@
+using System.Text.Json;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+using MembershipLedger.Groups;
+using MembershipLedger.Storage;
+using NodaTime;
+using Weasel.Postgresql.Tables;
+
+namespace MembershipLedger.Memberships.History;
+
+/// <summary>
+/// One row per ledger event about a group or a person: when it took effect, when it was recorded, by whom,
+/// through what and why. Answers "what happened to this membership, and who said so" without replaying
+/// streams, and pages by the event's global sequence.
+/// </summary>
+public sealed class HistoryProjection : EventProjection
+{
+    public const string ProjectionName = "history";
+
+    public HistoryProjection()
+    {
+        Name = ProjectionName;
+        IncludeType<GroupRegistered>();
+        IncludeType<GroupProfileChanged>();
+        IncludeType<MemberSignedUp>();
+        IncludeType<MemberWithdrew>();
+        IncludeType<MemberRemoved>();
+        IncludeType<SignUpRetracted>();
+        IncludeType<SignatureTimeCorrected>();
+        IncludeType<RoleDesignated>();
+        IncludeType<RoleEnded>();
+
+        var table = new Table(LedgerSchema.History);
+        table.AddColumn<long>("seq").AsPrimaryKey();
+        table.AddColumn<Guid>("event_id").NotNull();
+        table.AddColumn<string>("stream_key").NotNull();
+        table.AddColumn<string>("group_id").NotNull();
+        table.AddColumn<string>("username");
+        table.AddColumn<string>("event_type").NotNull();
+        table.AddColumn("effective_at", "timestamptz");
+        table.AddColumn("recorded_at", "timestamptz").NotNull();
+        table.AddColumn<string>("recorded_by");
+        table.AddColumn<string>("reason");
+        table.AddColumn<string>("source");
+        table.AddColumn<string>("correlation_id");
+        table.AddColumn("data", "jsonb").NotNull();
+        table.Indexes.Add(new IndexDefinition("ix_ledger_history_group") { Columns = ["group_id", "seq"] });
+        table.Indexes.Add(new IndexDefinition("ix_ledger_history_username") { Columns = ["username", "seq"] });
+        SchemaObjects.Add(table);
+    }
+
+    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
+    {
+        if (Describe(e.Data) is not { } row) return ValueTask.CompletedTask;
+        operations.QueueSqlCommand(
+            $"""
+             insert into {LedgerSchema.History}
+               (seq, event_id, stream_key, group_id, username, event_type, effective_at, recorded_at, recorded_by, reason, source, correlation_id, data)
+             values (?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, ?, ?, ?, ?, ?::jsonb)
+             on conflict (seq) do nothing
+             """,
+            e.Sequence, e.Id, e.StreamKey!, row.GroupId, Nullable(row.Username), e.EventTypeName,
+            row.EffectiveAt is { } at ? at.ToDateTimeOffset() : DBNull.Value, e.Timestamp.ToUniversalTime(),
+            Nullable(e.UserName), Nullable(EventMetadata.ReasonOf(e)), Nullable(EventMetadata.SourceOf(e)), Nullable(e.CorrelationId),
+            JsonSerializer.Serialize(e.Data, e.Data.GetType(), Json.Options));
+        return ValueTask.CompletedTask;
+    }
+
+    private sealed record Row(string GroupId, string? Username, Instant? EffectiveAt);
+
+    private static Row? Describe(object data) => data switch
+    {
+        GroupRegistered g => new Row(g.GroupId, null, null),
+        GroupProfileChanged g => new Row(g.GroupId, null, null),
+        MemberSignedUp s => new Row(s.GroupId, s.Username, s.SignedAt),
+        MemberWithdrew w => new Row(w.GroupId, w.Username, w.EffectiveAt),
+        MemberRemoved r => new Row(r.GroupId, r.Username, r.EffectiveAt),
+        SignUpRetracted r => new Row(r.GroupId, r.Username, null),
+        SignatureTimeCorrected c => new Row(c.GroupId, c.Username, c.SignedAt),
+        RoleDesignated d => new Row(d.GroupId, d.Username, d.EffectiveFrom),
+        RoleEnded r => new Row(r.GroupId, r.Username, r.EffectiveAt),
+        _ => null,
+    };
+
+    private static object Nullable(string? value) => (object?)value ?? DBNull.Value;
+}

@@ -1,0 +1,19 @@
+using MembershipLedger.Ledger;
+using NodaTime;
+
+namespace MembershipLedger.Memberships;
+
+/// <summary>Record a signature on the group's membership list; <paramref name="SignedAt"/> null when undated.</summary>
+public sealed record SignUpMember(string GroupId, string Username, MemberKind Kind, Instant? SignedAt, Guid SignUpId);
+
+public static class SigningUp
+{
+    public static Decision Decide(SignUpMember command, Affiliation? current, Instant now)
+    {
+        if (command.SignedAt is { } signedAt && Plausibility.Check("signedAt", signedAt, now) is { } implausible)
+            return implausible;
+        if (current?.IsMember == true)
+            return LedgerProblem.Rule("already-a-member", $"{command.Username} is already a member of {command.GroupId}; withdraw before signing up again.");
+        return Decision.Accept(new MemberSignedUp(command.GroupId, command.Username, command.Kind, command.SignUpId, command.SignedAt));
+    }
+}

@@ -1,0 +1,11 @@
+namespace MembershipLedger.Storage;
+
+/// <summary>Where the ledger's tables live: Marten's event store and documents, and the projections' own tables.</summary>
+public static class LedgerSchema
+{
+    public const string Name = "ledger";
+
+    public const string MembershipIntervals = Name + ".membership_intervals";
+    public const string RoleIntervals = Name + ".role_intervals";
+    public const string History = Name + ".ledger_history";
+}

@@ -1,0 +1,33 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using MembershipLedger.Groups;
+using MembershipLedger.Memberships;
+using NodaTime;
+using Npgsql;
+using Weasel.Core;
+
+namespace MembershipLedger.Storage;
+
+/// <summary>The one place the Marten store is configured, shared by the host, the tests and the benchmarks.</summary>
+public static class LedgerStore
+{
+    public static void Configure(StoreOptions options, NpgsqlDataSource dataSource, IClock clock)
+    {
+        options.Connection(dataSource);
+        options.DatabaseSchemaName = LedgerSchema.Name;
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        options.UseSystemTextJsonForSerialization(casing: Casing.CamelCase, configure: o => Json.Configure(o));
+
+        // Streams are named by readable keys: a group slug, or "group:member" for an affiliation.
+        options.Events.StreamIdentity = StreamIdentity.AsString;
+        // Rich appends assign versions, sequences and timestamps before inline projections run,
+        // which the roster and history projections read.
+        options.Events.AppendMode = EventAppendMode.Rich;
+        options.Events.TimeProvider = new ClockTimeProvider(clock);
+        options.Events.MetadataConfig.EnableAll();
+
+        options.AddGroups();
+        options.AddMemberships();
+    }
+}
