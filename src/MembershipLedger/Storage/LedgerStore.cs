@@ -26,6 +26,7 @@ public static class LedgerStore
         options.Events.AppendMode = EventAppendMode.Rich;
         options.Events.TimeProvider = new ClockTimeProvider(clock);
         options.Events.MetadataConfig.EnableAll();
+        options.Events.MetadataConfig.UserNameEnabled = true;
 
         options.AddGroups();
         options.AddMemberships();

@@ -92,7 +92,7 @@ public sealed class RosterProjection : EventProjection
                      insert into {LedgerSchema.MembershipIntervals}
                        (stream_key, group_id, username, member_kind, sign_up_id, signed_at, valid_during, known_during)
                      values (?, ?, ?, ?, ?, ?::timestamptz,
-                       tstzrange(coalesce(?::timestamptz, '-infinity'), 'infinity', '[)'), tstzrange(?::timestamptz, 'infinity', '[)'))
+                       tstzrange(coalesce(?::timestamptz, '-infinity'), null, '[)'), tstzrange(?::timestamptz, null, '[)'))
                      """,
                     e.StreamKey!, s.GroupId, s.Username, Json.Kind(s.Kind), s.SignUpId, Db(s.SignedAt), Db(s.SignedAt), recordedAt);
                 break;
@@ -116,7 +116,7 @@ public sealed class RosterProjection : EventProjection
                      insert into {LedgerSchema.MembershipIntervals}
                        (stream_key, group_id, username, member_kind, sign_up_id, signed_at, ended_at, ended_by, valid_during, known_during)
                      select stream_key, group_id, username, member_kind, sign_up_id, ?::timestamptz, ended_at, ended_by,
-                       tstzrange(?::timestamptz, upper(valid_during), '[)'), tstzrange(?::timestamptz, 'infinity', '[)')
+                       tstzrange(?::timestamptz, upper(valid_during), '[)'), tstzrange(?::timestamptz, null, '[)')
                      from closed
                      """,
                     recordedAt, c.SignUpId, Db(c.SignedAt)!, Db(c.SignedAt)!, recordedAt);
@@ -127,7 +127,7 @@ public sealed class RosterProjection : EventProjection
                      insert into {LedgerSchema.RoleIntervals}
                        (stream_key, group_id, username, assignment_id, role, title, effective_from, valid_during, known_during)
                      values (?, ?, ?, ?, ?, ?, ?::timestamptz,
-                       tstzrange(coalesce(?::timestamptz, '-infinity'), 'infinity', '[)'), tstzrange(?::timestamptz, 'infinity', '[)'))
+                       tstzrange(coalesce(?::timestamptz, '-infinity'), null, '[)'), tstzrange(?::timestamptz, null, '[)'))
                      """,
                     e.StreamKey!, d.GroupId, d.Username, d.AssignmentId, Json.Kind(d.Role), (object?)d.Title ?? DBNull.Value,
                     Db(d.EffectiveFrom), Db(d.EffectiveFrom), recordedAt);
@@ -141,7 +141,7 @@ public sealed class RosterProjection : EventProjection
                      insert into {LedgerSchema.RoleIntervals}
                        (stream_key, group_id, username, assignment_id, role, title, effective_from, ended_at, valid_during, known_during)
                      select stream_key, group_id, username, assignment_id, role, title, effective_from, ?::timestamptz,
-                       tstzrange(lower(valid_during), ?::timestamptz, '[)'), tstzrange(?::timestamptz, 'infinity', '[)')
+                       tstzrange(lower(valid_during), ?::timestamptz, '[)'), tstzrange(?::timestamptz, null, '[)')
                      from closed
                      """,
                     recordedAt, ended.AssignmentId, Db(ended.EffectiveAt)!, Db(ended.EffectiveAt)!, recordedAt);
@@ -160,7 +160,7 @@ public sealed class RosterProjection : EventProjection
              insert into {LedgerSchema.MembershipIntervals}
                (stream_key, group_id, username, member_kind, sign_up_id, signed_at, ended_at, ended_by, valid_during, known_during)
              select stream_key, group_id, username, member_kind, sign_up_id, signed_at, ?::timestamptz, ?,
-               tstzrange(lower(valid_during), ?::timestamptz, '[)'), tstzrange(?::timestamptz, 'infinity', '[)')
+               tstzrange(lower(valid_during), ?::timestamptz, '[)'), tstzrange(?::timestamptz, null, '[)')
              from closed
              """,
             recordedAt, signUpId, Db(effectiveAt)!, endedBy, Db(effectiveAt)!, recordedAt);

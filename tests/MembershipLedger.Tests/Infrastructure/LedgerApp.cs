@@ -1,0 +1,87 @@
+using System.Net.Http.Json;
+using Marten;
+using MembershipLedger.Storage;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using NodaTime.Testing;
+using Npgsql;
+
+namespace MembershipLedger.Tests.Infrastructure;
+
+/// <summary>
+/// One ledger host for all integration tests, on real PostgreSQL through Marten exactly as in production.
+/// The clock is a <see cref="FakeClock"/> so recording times (and so "known at" questions) are deterministic.
+/// </summary>
+public sealed class LedgerApp : IAsyncLifetime
+{
+    /// <summary>Tests start "now" here; every sample fact in the seed pages lies before it.</summary>
+    public static readonly Instant Start = Instant.FromUtc(2024, 6, 1, 12, 0);
+
+    private TestDatabase? _database;
+    private WebApplicationFactory<Program>? _factory;
+
+    public FakeClock Clock { get; } = new(Start);
+    public HttpClient Client { get; private set; } = null!;
+    public IDocumentStore Store => _factory!.Services.GetRequiredService<IDocumentStore>();
+    public IServiceProvider Services => _factory!.Services;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.AcquireAsync();
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:Ledger", _database.ConnectionString);
+            web.UseSetting("Ledger:LoadSamples", "false");
+            web.ConfigureTestServices(services => services.AddSingleton<IClock>(Clock));
+        });
+        Client = _factory.CreateClient();
+        await ResetAsync();
+    }
+
+    /// <summary>Empties the event store, the documents and the projections' tables, and rewinds the clock.</summary>
+    public async Task ResetAsync()
+    {
+        await Store.Advanced.ResetAllData();
+        await using var connection = new NpgsqlConnection(_database!.ConnectionString);
+        await connection.OpenAsync();
+        await using var truncate = new NpgsqlCommand(
+            $"truncate {LedgerSchema.MembershipIntervals}, {LedgerSchema.RoleIntervals}, {LedgerSchema.History}", connection);
+        await truncate.ExecuteNonQueryAsync();
+        Clock.Reset(Start);
+    }
+
+    /// <summary>How many events the store holds: "nothing was appended" is this number not moving.</summary>
+    public async Task<long> EventCountAsync()
+    {
+        await using var session = Store.QuerySession();
+        return await session.Events.QueryAllRawEvents().LongCountAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        if (_database is not null) await _database.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LedgerCollection : ICollectionFixture<LedgerApp>
+{
+    public const string Name = "ledger";
+}
+
+/// <summary>Base for integration tests: each test starts on an empty ledger.</summary>
+[Collection(LedgerCollection.Name)]
+public abstract class LedgerTest(LedgerApp app) : IAsyncLifetime
+{
+    protected LedgerApp App { get; } = app;
+    protected HttpClient Client => App.Client;
+
+    public Task InitializeAsync() => App.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected Task<HttpResponseMessage> PostAsync(string url, object body) => Client.PostAsJsonAsync(url, body);
+}
