@@ -67,7 +67,7 @@ public static class RosterEndpoints
         }
         if (errors.Count > 0) return Problems.Invalid(errors);
 
-        var roster = await RosterQuery.LoadAsync(db, group.Id, at, known ?? now, ct);
+        var roster = await RosterQuery.LoadAsync(db, group.Id, at, known, ct);
         static RosterRoleResponse Role(RosterRole r) => new(r.AssignmentId, r.Username, r.Role, r.Title, r.Since);
         static RosterMemberResponse Member(RosterMember m) => new(m.Username, m.Kind, m.JoinedAt, m.Roles.Select(Role).ToList());
         return TypedResults.Ok(new RosterResponse(

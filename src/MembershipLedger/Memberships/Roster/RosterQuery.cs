@@ -7,30 +7,36 @@ namespace MembershipLedger.Memberships.Roster;
 /// <summary>Reads a roster from the bitemporal tables in one round trip of two indexed containment queries.</summary>
 public static class RosterQuery
 {
-    private static readonly string MembersSql =
+    // "As known now" reads only the current beliefs (a partial index); "as known at T" reads the belief
+    // periods containing T. Either way the index is searched by the moment, not scanned by history.
+    private static string MembersSql(bool knownNow) =>
         $"""
          select username, member_kind, signed_at from {LedgerSchema.MembershipIntervals}
-         where group_id = $1 and valid_during @> $2 and known_during @> $3
+         where group_id = $1 and valid_during @> $2 and {(knownNow ? "upper_inf(known_during)" : "known_during @> $3")}
          order by signed_at nulls last, username
          """;
 
-    private static readonly string RolesSql =
+    private static string RolesSql(bool knownNow) =>
         $"""
          select assignment_id, username, role, title, effective_from from {LedgerSchema.RoleIntervals}
-         where group_id = $1 and valid_during @> $2 and known_during @> $3
+         where group_id = $1 and valid_during @> $2 and {(knownNow ? "upper_inf(known_during)" : "known_during @> $3")}
          order by role, effective_from nulls first, username
          """;
 
-    public static async Task<Roster> LoadAsync(NpgsqlDataSource db, string groupId, Instant at, Instant knownAt, CancellationToken ct)
+    private static readonly string[] KnownNow = [MembersSql(true), RolesSql(true)];
+    private static readonly string[] KnownAt = [MembersSql(false), RolesSql(false)];
+
+    /// <param name="knownAt">Null: everything the ledger knows now.</param>
+    public static async Task<Roster> LoadAsync(NpgsqlDataSource db, string groupId, Instant at, Instant? knownAt, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var sql in new[] { MembersSql, RolesSql })
+        foreach (var sql in knownAt is null ? KnownNow : KnownAt)
         {
             var command = new NpgsqlBatchCommand(sql);
             command.Parameters.Add(new NpgsqlParameter { Value = groupId });
             command.Parameters.Add(new NpgsqlParameter { Value = at.ToDateTimeOffset() });
-            command.Parameters.Add(new NpgsqlParameter { Value = knownAt.ToDateTimeOffset() });
+            if (knownAt is { } known) command.Parameters.Add(new NpgsqlParameter { Value = known.ToDateTimeOffset() });
             batch.BatchCommands.Add(command);
         }
 

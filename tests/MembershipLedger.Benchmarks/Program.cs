@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Marten;
+using MembershipLedger.Api.Database;
+using MembershipLedger.Groups;
+using MembershipLedger.Memberships;
+using MembershipLedger.Memberships.Roster;
+using MembershipLedger.Storage;
+using NodaTime;
+using NodaTime.Testing;
+using Npgsql;
+
+// Roster-at-a-date latency against the length of history, beside Marten's own replay of the same streams.
+//   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- [events ...]   (default: 10000 100000 1000000)
+// Each size gets a fresh throwaway cluster (or LEDGER_BENCH_CONNECTION's database, reset first).
+var sizes = args.Length > 0 ? args.Select(int.Parse).ToArray() : [10_000, 100_000, 1_000_000];
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+Console.WriteLine("| events of history | rows in membership_intervals | roster: projection median (ms) | p95 (ms) | roster: Marten replay median (ms) | members on the roster |");
+Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+foreach (var size in sizes) await RunAsync(size);
+
+static async Task RunAsync(int totalEvents)
+{
+    const int people = 500;
+    const string group = "bench-group";
+    var directory = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Guid.NewGuid():N}");
+    var cluster = await EmbeddedPostgres.StartAsync(directory);
+    try
+    {
+        await using var db = NpgsqlDataSource.Create(cluster.ConnectionString);
+        // History is simulated over years: the store's recording clock advances one minute per event.
+        var clock = new FakeClock(Instant.FromUtc(2015, 1, 1, 0, 0));
+        var options = new StoreOptions();
+        LedgerStore.Configure(options, db, clock);
+        await using var store = new DocumentStore(options);
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.StartStream<GroupProfile>(group, new GroupRegistered(group, new GroupProfileDetails(
+                "Benchmark User Group", GroupKind.UserGroup, "TJ", ["tg"], DateTimeZoneProviders.Tzdb["Asia/Dushanbe"], null, [])));
+            await session.SaveChangesAsync();
+        }
+
+        // Each person alternates sign-up and withdrawal; valid times advance with recording times, so the roster
+        // at any date holds about half of the pool while the history grows with every cycle.
+        var started = new HashSet<string>();
+        var signUps = new Dictionary<string, Guid>();
+        var random = new Random(42);
+        var appended = 1;
+        var write = Stopwatch.StartNew();
+        while (appended < totalEvents)
+        {
+            await using var session = store.LightweightSession();
+            for (var i = 0; i < 1000 && appended < totalEvents; i++, appended++)
+            {
+                clock.Advance(Duration.FromMinutes(1));
+                var name = $"Member {random.Next(people):D3}";
+                var key = Affiliation.StreamKey(group, name);
+                object e = signUps.Remove(name, out var signUpId)
+                    ? new MemberWithdrew(group, name, signUpId, clock.GetCurrentInstant())
+                    : new MemberSignedUp(group, name, MemberKind.Individual, signUps[name] = Guid.NewGuid(), clock.GetCurrentInstant());
+                if (started.Add(key)) session.Events.StartStream<Affiliation>(key, e);
+                else session.Events.Append(key, e);
+            }
+            await session.SaveChangesAsync();
+        }
+        write.Stop();
+        // What autovacuum does in a live database: drop the index entries of superseded row versions.
+        await using (var vacuum = db.CreateCommand("vacuum analyze")) await vacuum.ExecuteNonQueryAsync();
+
+        var first = Instant.FromUtc(2015, 1, 1, 0, 0);
+        var span = clock.GetCurrentInstant() - first;
+        var askAt = Enumerable.Range(0, 200).Select(_ => first + span * random.NextDouble()).ToArray();
+        // Half the questions as known now, half as known at a moment in the past: both paths are measured.
+        Instant? KnownFor(int i) => i % 2 == 0 ? null : first + span * (0.5 + random.NextDouble() / 2);
+        var known = clock.GetCurrentInstant();
+
+        for (var i = 0; i < 20; i++) await RosterQuery.LoadAsync(db, group, askAt[i], KnownFor(i), default);
+        var projection = new List<double>();
+        var count = 0;
+        for (var i = 0; i < askAt.Length; i++)
+        {
+            var at = askAt[i];
+            var sw = Stopwatch.StartNew();
+            var roster = await RosterQuery.LoadAsync(db, group, at, KnownFor(i), default);
+            projection.Add(sw.Elapsed.TotalMilliseconds);
+            count = roster.Members.Count;
+        }
+
+        // Marten's own answer to the same question: aggregate every affiliation stream of the group to the timestamp.
+        var replay = new List<double>();
+        await using (var query = store.QuerySession())
+        {
+            foreach (var at in askAt.Take(totalEvents >= 1_000_000 ? 3 : 10))
+            {
+                var sw = Stopwatch.StartNew();
+                var members = 0;
+                foreach (var key in started)
+                    if ((await query.Events.AggregateStreamAsync<Affiliation>(key, timestamp: at.ToDateTimeOffset()))?.IsMember == true) members++;
+                replay.Add(sw.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        if (Environment.GetEnvironmentVariable("LEDGER_BENCH_EXPLAIN") == "1")
+        {
+            await using var explain = db.CreateCommand(
+                $"explain (analyze, buffers) select username, member_kind, signed_at from {LedgerSchema.MembershipIntervals} where group_id = $1 and valid_during @> $2 and known_during @> $3");
+            explain.Parameters.Add(new NpgsqlParameter { Value = group });
+            explain.Parameters.Add(new NpgsqlParameter { Value = askAt[0].ToDateTimeOffset() });
+            explain.Parameters.Add(new NpgsqlParameter { Value = known.ToDateTimeOffset() });
+            await using var reader = await explain.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) Console.Error.WriteLine("  " + reader.GetString(0));
+        }
+
+        long rows;
+        await using (var countRows = db.CreateCommand($"select count(*) from {LedgerSchema.MembershipIntervals}"))
+            rows = (long)(await countRows.ExecuteScalarAsync())!;
+        Console.WriteLine($"| {totalEvents:N0} | {rows:N0} | {Median(projection):F3} | {Percentile(projection, 0.95):F3} | {Median(replay):F1} | {count} |");
+        Console.Error.WriteLine($"  ({totalEvents:N0} events appended through Marten with inline projections in {write.Elapsed.TotalSeconds:F0} s)");
+    }
+    finally
+    {
+        await cluster.DisposeAsync();
+        Directory.Delete(directory, recursive: true);
+    }
+}
+
+static double Median(List<double> values) => Percentile(values, 0.5);
+static double Percentile(List<double> values, double p)
+{
+    var sorted = values.Order().ToList();
+    return sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
+}
