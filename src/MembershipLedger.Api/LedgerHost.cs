@@ -18,7 +18,7 @@ public static class LedgerHost
     public static void AddLedger(this WebApplicationBuilder builder, string connectionString)
     {
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton(_ => LedgerStore.CreateDataSource(connectionString));
         builder.Services.AddMarten(services =>
             {
                 var options = new StoreOptions();

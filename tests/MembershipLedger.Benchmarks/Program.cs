@@ -26,7 +26,7 @@ static async Task RunAsync(int totalEvents)
     var cluster = await EmbeddedPostgres.StartAsync(directory);
     try
     {
-        await using var db = NpgsqlDataSource.Create(cluster.ConnectionString);
+        await using var db = LedgerStore.CreateDataSource(cluster.ConnectionString);
         // History is simulated over years: the store's recording clock advances one minute per event.
         var clock = new FakeClock(Instant.FromUtc(2015, 1, 1, 0, 0));
         var options = new StoreOptions();

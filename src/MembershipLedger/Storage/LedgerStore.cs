@@ -12,6 +12,17 @@ namespace MembershipLedger.Storage;
 /// <summary>The one place the Marten store is configured, shared by the host, the tests and the benchmarks.</summary>
 public static class LedgerStore
 {
+    /// <summary>
+    /// The data source the store and the projections' queries share. Roster reads are small and frequent:
+    /// auto-preparing their statements skips re-planning, and nothing sets session state that a reset
+    /// on return to the pool would need to clear.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 50, NoResetOnClose = true };
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
     public static void Configure(StoreOptions options, NpgsqlDataSource dataSource, IClock clock)
     {
         options.Connection(dataSource);
