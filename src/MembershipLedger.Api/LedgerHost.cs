@@ -1,3 +1,6 @@
+using MembershipLedger.Api.Activities;
+using MembershipLedger.Api.Grants;
+using MembershipLedger.Api.Timelines;
 using Marten;
 using MembershipLedger.Api.Groups;
 using MembershipLedger.Api.Memberships;
@@ -42,6 +45,9 @@ public static class LedgerHost
         app.MapMembershipEndpoints();
         app.MapRoleEndpoints();
         app.MapRosterEndpoints();
+        app.MapActivityEndpoints();
+        app.MapGrantEndpoints();
+        app.MapTimelineEndpoints();
     }
 
     /// <summary>Once the server listens: load the samples into an empty ledger and print where to start.</summary>

@@ -103,13 +103,8 @@ static async Task RunAsync(int totalEvents)
 
         if (Environment.GetEnvironmentVariable("LEDGER_BENCH_EXPLAIN") == "1")
         {
-            await using var explain = db.CreateCommand(
-                $"explain (analyze, buffers) select username, member_kind, signed_at from {LedgerSchema.MembershipIntervals} where group_id = $1 and valid_during @> $2 and known_during @> $3");
-            explain.Parameters.Add(new NpgsqlParameter { Value = group });
-            explain.Parameters.Add(new NpgsqlParameter { Value = askAt[0].ToDateTimeOffset() });
-            explain.Parameters.Add(new NpgsqlParameter { Value = known.ToDateTimeOffset() });
-            await using var reader = await explain.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) Console.Error.WriteLine("  " + reader.GetString(0));
+            foreach (var line in await RosterQuery.ExplainAsync(db, group, askAt[0], known, CancellationToken.None))
+                Console.Error.WriteLine("  " + line);
         }
 
         long rows;

@@ -18,7 +18,12 @@ public sealed class JsonBody
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
 
+    private readonly JsonBody? _parent;
+    private readonly string _path = "";
+
     private JsonBody(JsonElement root) => _root = root;
+
+    private JsonBody(JsonElement root, JsonBody parent, string path) => (_root, _parent, _path) = (root, parent, path);
 
     /// <summary>The body as an object, or a problem result when it is missing, too large, or not a JSON object.</summary>
     public static async Task<(JsonBody? Body, IResult? Problem)> ReadAsync(HttpRequest request, bool allowEmpty = false)
@@ -56,7 +61,22 @@ public sealed class JsonBody
 
     public bool Has(string name) => _root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
-    public void Error(string field, string message) => _errors[field] = [message];
+    public void Error(string field, string message)
+    {
+        if (_parent is not null) _parent.Error($"{_path}.{field}", message);
+        else _errors[field] = [message];
+    }
+
+    /// <summary>For an item read with <see cref="Item"/>: reports its unknown fields to the body it belongs to.</summary>
+    public void RefuseUnknownFields()
+    {
+        foreach (var property in _root.EnumerateObject())
+            if (!_read.Contains(property.Name))
+                Error(property.Name, "is not a field of this request.");
+    }
+
+    /// <summary>True when no error has been reported so far.</summary>
+    public bool IsValid => (_parent?.IsValid ?? true) && _errors.Count == 0;
 
     public string? String(string name, bool required = false, int maxLength = 200)
     {
@@ -86,6 +106,62 @@ public sealed class JsonBody
         if (Moments.TryParseEffective(text, zone, out var instant)) return instant;
         Error(name, $"'{text}' is neither a date (2023-05-01) nor an ISO-8601 instant (2023-05-01T12:00:00Z).");
         return null;
+    }
+
+    /// <summary>An exact amount: a JSON number (read as decimal, never through a double) or a numeric string.</summary>
+    public decimal? Decimal(string name, bool required = false) => ReadDecimal(this, name, required);
+
+    /// <summary>A calendar date, <c>2019-09-09</c>.</summary>
+    public LocalDate? Date(string name, bool required = false)
+    {
+        var text = String(name, required, 32);
+        if (text is null) return null;
+        if (Moments.TryParseDate(text, out var date)) return date;
+        Error(name, $"'{text}' is not a date such as 2019-09-09.");
+        return null;
+    }
+
+    public int? Int(string name, bool required = false, int min = 0, int max = int.MaxValue)
+    {
+        if (!Get(name, required, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number)) { Error(name, "must be a whole number."); return null; }
+        if (number < min || number > max) { Error(name, $"must be from {min} to {max}."); return null; }
+        return number;
+    }
+
+    public bool? Bool(string name)
+    {
+        if (!Get(name, false, out var value)) return null;
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
+        Error(name, "must be true or false.");
+        return null;
+    }
+
+    /// <summary>An IANA time zone id such as <c>Africa/Casablanca</c>.</summary>
+    public DateTimeZone? TimeZone(string name, bool required = false)
+    {
+        var text = String(name, required, 64);
+        if (text is null) return null;
+        if (DateTimeZoneProviders.Tzdb.GetZoneOrNull(text) is { } zone) return zone;
+        Error(name, $"'{text}' is not an IANA time zone such as Africa/Casablanca.");
+        return null;
+    }
+
+    /// <summary>Reads the fields of one object of an array, reporting errors under <c>name[i].field</c>.</summary>
+    public JsonBody Item(JsonElement item, string path) => new(item, this, path);
+
+    private static decimal? ReadDecimal(JsonBody body, string name, bool required)
+    {
+        if (!body.Get(name, required, out var value)) return null;
+        var parsed = value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetDecimal(out var d) => d,
+            JsonValueKind.String when decimal.TryParse(value.GetString(), System.Globalization.NumberStyles.AllowDecimalPoint | System.Globalization.NumberStyles.AllowLeadingSign,
+                System.Globalization.CultureInfo.InvariantCulture, out var d) => d,
+            _ => (decimal?)null,
+        };
+        if (parsed is null) body.Error(name, "must be a decimal number such as 1200.00.");
+        return parsed;
     }
 
     public TEnum? Enum<TEnum>(string name, bool required = false) where TEnum : struct, System.Enum

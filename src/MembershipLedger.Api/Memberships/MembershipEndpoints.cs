@@ -142,7 +142,7 @@ public static class MembershipEndpoints
         return name;
     }
 
-    private static IResult Change(AffiliationWrites.Outcome outcome) => TypedResults.Ok(outcome.Events.Single() switch
+    private static IResult Change(StreamWrites.Outcome outcome) => TypedResults.Ok(outcome.Events.Single() switch
     {
         MemberWithdrew w => new MembershipChange(w.GroupId, w.Username, "member-withdrew", w.SignUpId, null, w.EffectiveAt, outcome.Version),
         MemberRemoved r => new MembershipChange(r.GroupId, r.Username, "member-removed", r.SignUpId, null, r.EffectiveAt, outcome.Version),

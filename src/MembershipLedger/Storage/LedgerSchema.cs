@@ -8,4 +8,7 @@ public static class LedgerSchema
     public const string MembershipIntervals = Name + ".membership_intervals";
     public const string RoleIntervals = Name + ".role_intervals";
     public const string History = Name + ".ledger_history";
+    public const string GrantEntries = Name + ".grant_entries";
+    public const string Timeline = Name + ".timeline";
+    public const string TimelineZones = Name + ".timeline_zones";
 }

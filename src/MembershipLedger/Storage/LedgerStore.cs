@@ -1,3 +1,6 @@
+using MembershipLedger.Activities;
+using MembershipLedger.Grants;
+using MembershipLedger.Timelines;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
@@ -41,5 +44,8 @@ public static class LedgerStore
 
         options.AddGroups();
         options.AddMemberships();
+        options.AddActivities();
+        options.AddGrants();
+        options.AddTimelines();
     }
 }

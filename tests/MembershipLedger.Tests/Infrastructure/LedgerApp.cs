@@ -48,7 +48,8 @@ public sealed class LedgerApp : IAsyncLifetime
         await using var connection = new NpgsqlConnection(_database!.ConnectionString);
         await connection.OpenAsync();
         await using var truncate = new NpgsqlCommand(
-            $"truncate {LedgerSchema.MembershipIntervals}, {LedgerSchema.RoleIntervals}, {LedgerSchema.History}", connection);
+            $"truncate {LedgerSchema.MembershipIntervals}, {LedgerSchema.RoleIntervals}, {LedgerSchema.History}, " +
+            $"{LedgerSchema.GrantEntries}, {LedgerSchema.Timeline}, {LedgerSchema.TimelineZones}", connection);
         await truncate.ExecuteNonQueryAsync();
         Clock.Reset(Start);
     }

@@ -44,6 +44,24 @@ public static class Scenarios
                 signedAt is null ? new { username } : (object)new { username, signedAt }), HttpStatusCode.Created);
     }
 
+    public const string Morocco = "wikimedia-ma";
+
+    /// <summary>Seed 004's group, Wikimedia MA User Group.</summary>
+    public static async Task MoroccanGroup(HttpClient client) =>
+        await Expect(await client.PostAsJsonAsync("/groups", new
+        {
+            id = Morocco, name = "Wikimedia MA User Group", kind = "user-group", countryCode = "MA",
+            languages = new[] { "ar", "fr", "zgh" }, timeZone = "Africa/Casablanca",
+        }), HttpStatusCode.Created);
+
+    /// <summary>Registers a group with only what a test needs.</summary>
+    public static async Task Group(HttpClient client, string id, string name, string countryCode, string timeZone, string language) =>
+        await Expect(await client.PostAsJsonAsync("/groups", new
+        {
+            id, name, kind = name.Contains("User Group") || name.Contains("UG") ? "user-group" : "chapter", countryCode,
+            languages = new[] { language }, timeZone,
+        }), HttpStatusCode.Created);
+
     public static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode status)
     {
         var text = await response.Content.ReadAsStringAsync();

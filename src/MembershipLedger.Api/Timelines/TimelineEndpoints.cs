@@ -1,0 +1,68 @@
+using Marten;
+using MembershipLedger.Api.Http;
+using MembershipLedger.Api.Memberships;
+using MembershipLedger.Ledger;
+using MembershipLedger.Timelines;
+using Npgsql;
+
+namespace MembershipLedger.Api.Timelines;
+
+/// <summary>A page of a timeline.</summary>
+/// <param name="NextAfter">Pass as <c>after</c> for the next page; null on the last.</param>
+public sealed record TimelinePage(string Subject, IReadOnlyList<TimelineEntry> Entries, long? NextAfter);
+
+public static class TimelineEndpoints
+{
+    public static void MapTimelineEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/groups/{groupId}/timeline", ForGroup).WithTags("Timelines").Produces<TimelinePage>().ProducesValidationProblem()
+            .WithSummary("The group's profile changes, membership, roles, activities and grants in the order they happened");
+        app.MapGet("/people/{username}/timeline", ForPerson).WithTags("Timelines").Produces<TimelinePage>().ProducesValidationProblem()
+            .WithSummary("A person's sign-ups, roles and activities across groups");
+    }
+
+    private static async Task<IResult> ForGroup(
+        string groupId, string? from, string? to, string? kind, string? after, string? limit, IQuerySession session, NpgsqlDataSource db, CancellationToken ct)
+    {
+        if (await AffiliationWrites.LoadGroupAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
+        if (ReadFilter(from, to, kind, after, limit) is not { } filter) return FilterProblem(from, to, kind, after, limit);
+        var entries = await TimelineQuery.ForGroupAsync(db, group.Id, filter, ct);
+        return TypedResults.Ok(Page(group.Id, entries, filter));
+    }
+
+    private static async Task<IResult> ForPerson(
+        string username, string? from, string? to, string? kind, string? after, string? limit, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var name = Usernames.Normalize(username);
+        if (Usernames.Invalid(name, isOrganization: true) is { } why) return Problems.Invalid("username", why);
+        if (ReadFilter(from, to, kind, after, limit) is not { } filter) return FilterProblem(from, to, kind, after, limit);
+        return TypedResults.Ok(Page(name, await TimelineQuery.ForPersonAsync(db, name, filter, ct), filter));
+    }
+
+    private static TimelinePage Page(string subject, IReadOnlyList<TimelineEntry> entries, TimelineFilter filter) =>
+        new(subject, entries, entries.Count == filter.Limit ? entries[^1].Position : null);
+
+    private static TimelineFilter? ReadFilter(string? from, string? to, string? kind, string? after, string? limit)
+    {
+        if (Paging.Read(after, limit) is not { } page) return null;
+        NodaTime.LocalDate? fromDate = null, toDate = null;
+        if (from is not null) { if (!Moments.TryParseDate(from, out var d)) return null; fromDate = d; }
+        if (to is not null) { if (!Moments.TryParseDate(to, out var d)) return null; toDate = d; }
+        if (fromDate > toDate) return null;
+        var kinds = Kinds(kind);
+        if (kinds is not null && kinds.Except(TimelineQuery.Categories).Any()) return null;
+        return new TimelineFilter(fromDate, toDate, kinds, page.After, page.Limit);
+    }
+
+    private static string[]? Kinds(string? kind) => kind?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static IResult FilterProblem(string? from, string? to, string? kind, string? after, string? limit)
+    {
+        if (Paging.Read(after, limit) is null) return Paging.Problem(after, limit);
+        if (from is not null && !Moments.TryParseDate(from, out _)) return Problems.Invalid("from", $"'{from}' is not a date such as 2019-01-01.");
+        if (to is not null && !Moments.TryParseDate(to, out _)) return Problems.Invalid("to", $"'{to}' is not a date such as 2019-12-31.");
+        if (Kinds(kind) is { } kinds && kinds.Except(TimelineQuery.Categories).ToList() is { Count: > 0 } unknown)
+            return Problems.Invalid("kind", $"'{string.Join(",", unknown)}' is not one of: {string.Join(", ", TimelineQuery.Categories)}.");
+        return Problems.Invalid("to", "The period ends before it starts.");
+    }
+}

@@ -1,0 +1,115 @@
+using System.Collections.Immutable;
+using JasperFx.Events;
+using MembershipLedger.Ledger;
+using NodaTime;
+
+namespace MembershipLedger.Grants;
+
+// The events of one grant's stream. Amounts are exact decimals; the grant's currency is fixed when it is
+// awarded, and every amount below that names no currency is in it. Who recorded each entry, through what and
+// why travel as event metadata, so the spend trail can show them beside each dollar.
+
+/// <summary>One category of the budget, e.g. accommodation: 400 USD.</summary>
+/// <param name="LineId">A short slug naming the line within the grant, e.g. <c>accommodation</c>.</param>
+public sealed record BudgetLine(string LineId, string Category, decimal Amount);
+
+/// <summary>A grantor awarded a grant to a group. The first event of a grant's stream.</summary>
+/// <param name="Grantor">Who gives the money, e.g. "Wikimedia Foundation".</param>
+/// <param name="Program">Under which program, e.g. "Rapid Grants" or "Wikimania Scholarship".</param>
+/// <param name="PeriodStart">First day on which the grant may be spent.</param>
+/// <param name="PeriodEnd">Last day on which the grant may be spent.</param>
+/// <param name="Currency">ISO 4217 code of the grant; totals, lines and balances are in it.</param>
+/// <param name="Total">The amount awarded.</param>
+/// <param name="Lines">Budget lines; together at most <paramref name="Total"/> (the rest is unallocated).</param>
+/// <param name="AwardedOn">The date of the award.</param>
+/// <param name="ActivityId">The activity the grant funds, when it funds one.</param>
+public sealed record GrantAwarded(
+    string GrantId, string GroupId, string Grantor, string Program, string Purpose, LocalDate PeriodStart, LocalDate PeriodEnd,
+    string Currency, decimal Total, IReadOnlyList<BudgetLine> Lines, LocalDate AwardedOn, string? ActivityId);
+
+/// <summary>A budget line was added after the award.</summary>
+public sealed record BudgetLineAdded(string GrantId, BudgetLine Line, LocalDate RevisedOn);
+
+/// <summary>A budget line's amount (or its category's wording) was revised; the previous amount is kept for the trail.</summary>
+public sealed record BudgetLineRevised(string GrantId, string LineId, string Category, decimal PreviousAmount, decimal Amount, LocalDate RevisedOn);
+
+/// <summary>Money was spent from a budget line.</summary>
+/// <param name="Amount">What was paid, in <paramref name="Currency"/>, the currency it was paid in.</param>
+/// <param name="ExchangeRate">Units of the grant's currency per unit of <paramref name="Currency"/>; null when they are the same.</param>
+/// <param name="AmountInGrantCurrency"><paramref name="Amount"/> × <paramref name="ExchangeRate"/>, rounded to the grant currency's minor unit: what the ledger counts as spent.</param>
+/// <param name="SpentOn">The date of the payment.</param>
+/// <param name="Receipt">A receipt or invoice reference, when there is one.</param>
+public sealed record ExpenseRecorded(
+    string GrantId, Guid ExpenseId, string LineId, decimal Amount, string Currency, decimal? ExchangeRate,
+    decimal AmountInGrantCurrency, LocalDate SpentOn, string Payee, string Description, string? Receipt);
+
+/// <summary>An expense recorded in error was reversed: it no longer counts as spent. The reason is in the metadata.</summary>
+public sealed record ExpenseReversed(string GrantId, Guid ExpenseId, string LineId, decimal AmountInGrantCurrency, LocalDate ReversedOn);
+
+/// <summary>Unspent money was returned to the grantor.</summary>
+public sealed record FundsReturned(string GrantId, string GroupId, decimal Amount, LocalDate ReturnedOn, string? Reference);
+
+/// <summary>The grant was closed with its final report; nothing more is spent, revised or returned on it.</summary>
+/// <param name="Spent">Spent at closure, net of reversals.</param>
+/// <param name="Returned">Returned to the grantor at closure.</param>
+/// <param name="Unspent">Neither spent nor returned: the seed report's "65 USD remained".</param>
+public sealed record GrantClosed(string GrantId, string GroupId, LocalDate ClosedOn, decimal Spent, decimal Returned, decimal Unspent, string? FinalReportUrl);
+
+/// <summary>A budget line as the grant's decisions need it.</summary>
+public sealed record LineState(string Category, decimal Budgeted, decimal Spent)
+{
+    public decimal Remaining => Budgeted - Spent;
+}
+
+/// <summary>
+/// A grant as the ledger currently knows it: the slim state its decisions need, and the document that
+/// <c>GET /grants/{id}</c> reads. Expenses are not kept here (a grant may have a hundred thousand):
+/// the spend trail table holds them, and a reversal looks its expense up there.
+/// </summary>
+public sealed partial record Grant(
+    string Id, string GroupId, string Grantor, string Program, string Purpose, LocalDate PeriodStart, LocalDate PeriodEnd,
+    string Currency, decimal Total, ImmutableSortedDictionary<string, LineState> Lines, LocalDate AwardedOn, string? ActivityId,
+    decimal Spent, decimal Returned, int ExpenseCount, LocalDate? ClosedOn, string? FinalReportUrl, Instant RecordedAt)
+{
+    /// <summary>Stream version, set by Marten; the expected version for optimistic writes.</summary>
+    public long Version { get; set; }
+
+    public bool IsClosed => ClosedOn is not null;
+
+    /// <summary>Budgeted across all lines.</summary>
+    public decimal Allocated => Lines.Values.Sum(l => l.Budgeted);
+
+    /// <summary>Neither spent nor returned.</summary>
+    public decimal Remaining => Total - Spent - Returned;
+
+    public static Grant Create(IEvent<GrantAwarded> e)
+    {
+        var a = e.Data;
+        var lines = a.Lines.ToImmutableSortedDictionary(l => l.LineId, l => new LineState(l.Category, l.Amount, 0m), StringComparer.Ordinal);
+        return new Grant(a.GrantId, a.GroupId, a.Grantor, a.Program, a.Purpose, a.PeriodStart, a.PeriodEnd, a.Currency, a.Total,
+            lines, a.AwardedOn, a.ActivityId, 0m, 0m, 0, null, null, e.Timestamp.ToInstant());
+    }
+
+    public Grant Apply(BudgetLineAdded e) =>
+        this with { Lines = Lines.SetItem(e.Line.LineId, new LineState(e.Line.Category, e.Line.Amount, 0m)) };
+
+    public Grant Apply(BudgetLineRevised e) =>
+        this with { Lines = Lines.SetItem(e.LineId, Lines[e.LineId] with { Category = e.Category, Budgeted = e.Amount }) };
+
+    public Grant Apply(ExpenseRecorded e) => this with
+    {
+        Lines = Lines.SetItem(e.LineId, Lines[e.LineId] with { Spent = Lines[e.LineId].Spent + e.AmountInGrantCurrency }),
+        Spent = Spent + e.AmountInGrantCurrency,
+        ExpenseCount = ExpenseCount + 1,
+    };
+
+    public Grant Apply(ExpenseReversed e) => this with
+    {
+        Lines = Lines.SetItem(e.LineId, Lines[e.LineId] with { Spent = Lines[e.LineId].Spent - e.AmountInGrantCurrency }),
+        Spent = Spent - e.AmountInGrantCurrency,
+    };
+
+    public Grant Apply(FundsReturned e) => this with { Returned = Returned + e.Amount };
+
+    public Grant Apply(GrantClosed e) => this with { ClosedOn = e.ClosedOn, FinalReportUrl = e.FinalReportUrl };
+}

@@ -1,0 +1,102 @@
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+using MembershipLedger.Storage;
+using NodaTime;
+using Weasel.Postgresql.Tables;
+
+namespace MembershipLedger.Grants.SpendTrail;
+
+/// <summary>
+/// One row per budget movement, expense, reversal, return and closure of every grant (an award writes a row
+/// per budget line), with the deltas it makes to the budget, to the money spent and to the money returned,
+/// and who recorded it. The spend trail sums these deltas in date order; nothing is replayed and nothing is
+/// stored twice, so every view adds up from the same rows and reconciles to the cent.
+/// </summary>
+public sealed class SpendTrailProjection : EventProjection
+{
+    public const string ProjectionName = "spend-trail";
+
+    public SpendTrailProjection()
+    {
+        Name = ProjectionName;
+        IncludeType<GrantAwarded>();
+        IncludeType<BudgetLineAdded>();
+        IncludeType<BudgetLineRevised>();
+        IncludeType<ExpenseRecorded>();
+        IncludeType<ExpenseReversed>();
+        IncludeType<FundsReturned>();
+        IncludeType<GrantClosed>();
+
+        var table = new Table(LedgerSchema.GrantEntries);
+        table.AddColumn<long>("seq").AsPrimaryKey();
+        table.AddColumn<int>("ordinal").AsPrimaryKey();
+        table.AddColumn<string>("grant_id").NotNull();
+        table.AddColumn<string>("entry_type").NotNull();
+        table.AddColumn("effective_on", "date").NotNull();
+        table.AddColumn<string>("line_id");
+        table.AddColumn<string>("category");
+        table.AddColumn("budget_delta", "numeric").NotNull();
+        table.AddColumn("spent_delta", "numeric").NotNull();
+        table.AddColumn("returned_delta", "numeric").NotNull();
+        table.AddColumn("paid_amount", "numeric");
+        table.AddColumn<string>("paid_currency");
+        table.AddColumn("exchange_rate", "numeric");
+        table.AddColumn<string>("payee");
+        table.AddColumn<string>("description");
+        table.AddColumn<string>("reference");
+        table.AddColumn<Guid>("expense_id");
+        table.AddColumn("recorded_at", "timestamptz").NotNull();
+        table.AddColumn<string>("recorded_by");
+        table.AddColumn<string>("reason");
+        table.AddColumn<string>("source");
+        table.Indexes.Add(new IndexDefinition("ix_grant_entries_trail") { Columns = ["grant_id", "effective_on", "seq", "ordinal"] });
+        table.Indexes.Add(new IndexDefinition("ix_grant_entries_expense") { Columns = ["expense_id"], Predicate = "expense_id is not null" });
+        SchemaObjects.Add(table);
+    }
+
+    private sealed record Entry(
+        string? LineId, string? Category, decimal Budget, decimal Spent, decimal Returned, LocalDate On,
+        decimal? PaidAmount = null, string? PaidCurrency = null, decimal? Rate = null, string? Payee = null,
+        string? Description = null, string? Reference = null, Guid? ExpenseId = null);
+
+    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
+    {
+        var (grantId, entries) = Describe(e.Data);
+        var ordinal = 0;
+        foreach (var entry in entries)
+        {
+            operations.QueueSqlCommand(
+                $"""
+                 insert into {LedgerSchema.GrantEntries}
+                   (seq, ordinal, grant_id, entry_type, effective_on, line_id, category, budget_delta, spent_delta, returned_delta,
+                    paid_amount, paid_currency, exchange_rate, payee, description, reference, expense_id, recorded_at, recorded_by, reason, source)
+                 values (?, ?, ?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?, ?)
+                 on conflict do nothing
+                 """,
+                e.Sequence, ordinal++, grantId, e.EventTypeName, entry.On.ToDateOnly(), Db(entry.LineId), Db(entry.Category),
+                entry.Budget, entry.Spent, entry.Returned, Db(entry.PaidAmount), Db(entry.PaidCurrency), Db(entry.Rate),
+                Db(entry.Payee), Db(entry.Description), Db(entry.Reference), Db(entry.ExpenseId),
+                e.Timestamp.ToUniversalTime(), Db(e.UserName), Db(EventMetadata.ReasonOf(e)), Db(EventMetadata.SourceOf(e)));
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private static (string GrantId, IReadOnlyList<Entry> Entries) Describe(object data) => data switch
+    {
+        // An award without lines still leaves a row, so the trail opens with it.
+        GrantAwarded a => (a.GrantId, a.Lines.Count == 0
+            ? [new Entry(null, null, 0m, 0m, 0m, a.AwardedOn, Description: a.Purpose)]
+            : a.Lines.Select(l => new Entry(l.LineId, l.Category, l.Amount, 0m, 0m, a.AwardedOn, Description: a.Purpose)).ToList()),
+        BudgetLineAdded l => (l.GrantId, [new Entry(l.Line.LineId, l.Line.Category, l.Line.Amount, 0m, 0m, l.RevisedOn)]),
+        BudgetLineRevised r => (r.GrantId, [new Entry(r.LineId, r.Category, r.Amount - r.PreviousAmount, 0m, 0m, r.RevisedOn)]),
+        ExpenseRecorded x => (x.GrantId, [new Entry(x.LineId, null, 0m, x.AmountInGrantCurrency, 0m, x.SpentOn,
+            x.Amount, x.Currency, x.ExchangeRate, x.Payee, x.Description, x.Receipt, x.ExpenseId)]),
+        ExpenseReversed r => (r.GrantId, [new Entry(r.LineId, null, 0m, -r.AmountInGrantCurrency, 0m, r.ReversedOn, ExpenseId: r.ExpenseId)]),
+        FundsReturned f => (f.GrantId, [new Entry(null, null, 0m, 0m, f.Amount, f.ReturnedOn, Reference: f.Reference)]),
+        GrantClosed c => (c.GrantId, [new Entry(null, null, 0m, 0m, 0m, c.ClosedOn, Reference: c.FinalReportUrl)]),
+        _ => ("", []),
+    };
+
+    private static object Db<T>(T? value) => (object?)value ?? DBNull.Value;
+}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Text.Json;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+using MembershipLedger.Activities;
+using MembershipLedger.Grants;
+using MembershipLedger.Groups;
+using MembershipLedger.Ledger;
+using MembershipLedger.Memberships;
+using MembershipLedger.Storage;
+using NodaTime;
+using Weasel.Postgresql.Tables;
+
+namespace MembershipLedger.Timelines;
+
+/// <summary>
+/// The chronological view of a group and of a person: one row per entry per subject, placed on the day it
+/// happened in the group's (or the activity's) time zone. Most entries are single events (a sign-up, a role,
+/// a grant awarded); an activity is one entry per subject that follows its latest description and status,
+/// so a rescheduled meetup moves on the timeline instead of appearing twice.
+/// Undated facts (a signature without a time) keep no day and are listed after the dated ones.
+/// </summary>
+public sealed class TimelineProjection : EventProjection
+{
+    public const string ProjectionName = "timeline";
+
+    public TimelineProjection()
+    {
+        Name = ProjectionName;
+        IncludeType<GroupRegistered>();
+        IncludeType<GroupProfileChanged>();
+        IncludeType<MemberSignedUp>();
+        IncludeType<MemberWithdrew>();
+        IncludeType<MemberRemoved>();
+        IncludeType<SignUpRetracted>();
+        IncludeType<SignatureTimeCorrected>();
+        IncludeType<RoleDesignated>();
+        IncludeType<RoleEnded>();
+        IncludeType<ActivityPlanned>();
+        IncludeType<ActivityDetailsChanged>();
+        IncludeType<ActivityHeld>();
+        IncludeType<ActivityCancelled>();
+        IncludeType<ActivityReported>();
+        IncludeType<ActivitySignUpRecorded>();
+        IncludeType<ParticipationRecorded>();
+        IncludeType<GrantAwarded>();
+        IncludeType<FundsReturned>();
+        IncludeType<GrantClosed>();
+
+        var table = new Table(LedgerSchema.Timeline);
+        table.AddColumn<string>("subject_type").AsPrimaryKey();
+        table.AddColumn<string>("subject").AsPrimaryKey();
+        table.AddColumn<string>("entry_key").AsPrimaryKey();
+        table.AddColumn<long>("seq").NotNull();
+        table.AddColumn<string>("category").NotNull();
+        table.AddColumn<string>("event_type").NotNull();
+        table.AddColumn("occurred_on", "date");
+        table.AddColumn("occurred_at", "timestamptz");
+        table.AddColumn<string>("group_ids").NotNull();
+        table.AddColumn<string>("summary").NotNull();
+        table.AddColumn<string>("status");
+        table.AddColumn("recorded_at", "timestamptz").NotNull();
+        table.AddColumn<string>("recorded_by");
+        table.AddColumn("data", "jsonb").NotNull();
+        table.Indexes.Add(new IndexDefinition("ix_timeline_subject_day") { Columns = ["subject_type", "subject", "occurred_on", "seq"] });
+        table.Indexes.Add(new IndexDefinition("ix_timeline_entry") { Columns = ["entry_key"] });
+        SchemaObjects.Add(table);
+
+        // Which zone a group (or an activity) reads its days in, kept from its own events so a rebuild needs nothing else.
+        var zones = new Table(LedgerSchema.TimelineZones);
+        zones.AddColumn<string>("zone_key").AsPrimaryKey();
+        zones.AddColumn<string>("time_zone").NotNull();
+        SchemaObjects.Add(zones);
+    }
+
+    private const string Group = "group";
+    private const string Person = "person";
+
+    /// <summary>One timeline row: for whom, under which key (an activity's rows are replaced as it changes), when and what.</summary>
+    /// <param name="ZoneOf">Whose zone places <paramref name="At"/> on a day: a group id or an activity key.</param>
+    /// <param name="DayOf">When neither a day nor an instant is known: the activity key whose first day it takes.</param>
+    /// <param name="Status">An activity's status; null keeps the one the entry shows.</param>
+    private sealed record Row(
+        string SubjectType, string Subject, string Key, string Category, LocalDate? On, Instant? At, string ZoneOf, string Summary,
+        string? DayOf = null, string? Status = null);
+
+    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
+    {
+        if (ZoneOf(e.Data) is var (zoneKey, zone))
+            operations.QueueSqlCommand(
+                $"insert into {LedgerSchema.TimelineZones} (zone_key, time_zone) values (?, ?) on conflict (zone_key) do update set time_zone = excluded.time_zone",
+                zoneKey, zone.Id);
+
+        var recordedAt = e.Timestamp.ToInstant();
+        var data = JsonSerializer.Serialize(e.Data, e.Data.GetType(), Json.Options);
+        foreach (var row in Describe(e, recordedAt))
+        {
+            // A day given as a date is kept; an instant is placed on its day in the zone of the group it concerns.
+            operations.QueueSqlCommand(
+                $"""
+                 insert into {LedgerSchema.Timeline}
+                   (subject_type, subject, entry_key, seq, category, event_type, occurred_on, occurred_at, group_ids, summary, status, recorded_at, recorded_by, data)
+                 values (?, ?, ?, ?, ?, ?,
+                   coalesce(?::date,
+                     (?::timestamptz at time zone coalesce((select time_zone from {LedgerSchema.TimelineZones} where zone_key = ?), 'UTC'))::date,
+                     (select min(occurred_on) from {LedgerSchema.Timeline} where entry_key = ?)),
+                   ?::timestamptz, ?, ?, ?, ?::timestamptz, ?, ?::jsonb)
+                 on conflict (subject_type, subject, entry_key) do update set
+                   occurred_on = excluded.occurred_on, group_ids = excluded.group_ids, summary = excluded.summary,
+                   status = coalesce(excluded.status, {LedgerSchema.Timeline}.status), data = excluded.data
+                 """,
+                row.SubjectType, row.Subject, row.Key, e.Sequence, row.Category, e.EventTypeName,
+                Db(row.On?.ToDateOnly()), Db(row.At?.ToDateTimeOffset()), row.ZoneOf, row.DayOf ?? "",
+                Db(row.At?.ToDateTimeOffset()), GroupsOf(e.Data), row.Summary, Db(row.Status), recordedAt.ToDateTimeOffset(), Db(e.UserName), data);
+        }
+
+        // Status changes of an activity change the status its entries show.
+        if (e.Data is ActivityHeld or ActivityCancelled or ActivityReported)
+        {
+            var (activityId, status) = e.Data switch
+            {
+                ActivityHeld h => (h.ActivityId, "held"),
+                ActivityCancelled c => (c.ActivityId, "cancelled"),
+                ActivityReported r => (r.ActivityId, "reported"),
+                _ => throw new InvalidOperationException(),
+            };
+            operations.QueueSqlCommand($"update {LedgerSchema.Timeline} set status = ? where entry_key in (?, ?)",
+                status, ActivityKey(activityId), ActivityKey(activityId) + ":organizer");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static IEnumerable<Row> Describe(IEvent e, Instant recordedAt)
+    {
+        var key = $"event:{e.Sequence.ToString(CultureInfo.InvariantCulture)}";
+        IEnumerable<Row> Both(string groupId, string username, string category, Instant? at, string summary) =>
+        [
+            new Row(Group, groupId, key, category, null, at, groupId, summary),
+            new Row(Person, username, key, category, null, at, groupId, summary),
+        ];
+
+        switch (e.Data)
+        {
+            case GroupRegistered g:
+                return [new Row(Group, g.GroupId, key, "profile", null, recordedAt, g.GroupId, $"{g.Profile.Name} registered in the ledger")];
+            case GroupProfileChanged g:
+                return [new Row(Group, g.GroupId, key, "profile", null, recordedAt, g.GroupId, $"Profile changed: {string.Join(", ", g.ChangedFields)}")];
+            case MemberSignedUp s:
+                return Both(s.GroupId, s.Username, "membership", s.SignedAt, s.SignedAt is null ? $"{s.Username} signed up (undated)" : $"{s.Username} signed up");
+            case MemberWithdrew w:
+                return Both(w.GroupId, w.Username, "membership", w.EffectiveAt, $"{w.Username} withdrew");
+            case MemberRemoved r:
+                return Both(r.GroupId, r.Username, "membership", r.EffectiveAt, $"{r.Username} was removed");
+            case SignUpRetracted r:
+                return Both(r.GroupId, r.Username, "membership", recordedAt, $"{r.Username}'s sign-up was retracted as recorded in error");
+            case SignatureTimeCorrected c:
+                return Both(c.GroupId, c.Username, "membership", recordedAt, $"{c.Username}'s signature time was corrected to {c.SignedAt}");
+            case RoleDesignated d:
+                return Both(d.GroupId, d.Username, "role", d.EffectiveFrom, $"{d.Username} designated {RoleName(d.Role, d.Title)}");
+            case RoleEnded r:
+                return Both(r.GroupId, r.Username, "role", r.EffectiveAt, $"{r.Username}'s role ended");
+            case ActivityPlanned p:
+                return ActivityRows(p.ActivityId, p.Details, "planned");
+            case ActivityDetailsChanged c:
+                return ActivityRows(c.ActivityId, c.Details, null);
+            case ActivitySignUpRecorded s:
+                return [new Row(Person, s.Username, key, "activity", null, s.SignedAt, ActivityKey(s.ActivityId),
+                    $"{s.Username} signed up for {s.ActivityId}", DayOf: ActivityKey(s.ActivityId))];
+            case ParticipationRecorded p:
+                return [new Row(Person, p.Username, key, "participation", p.On, null, ActivityKey(p.ActivityId),
+                    $"{p.Username} {Json.Kind(p.Part)} at {p.ActivityId}{(p.Note is null ? "" : ": " + p.Note)}", DayOf: ActivityKey(p.ActivityId))];
+            case GrantAwarded a:
+                return [new Row(Group, a.GroupId, key, "grant", a.AwardedOn, null, a.GroupId,
+                    $"Grant {a.GrantId} awarded by {a.Grantor} ({a.Program}): {a.Total} {a.Currency} for {a.Purpose}")];
+            case FundsReturned f:
+                return [new Row(Group, f.GroupId, key, "grant", f.ReturnedOn, null, f.GroupId, $"{f.Amount} returned from grant {f.GrantId}")];
+            case GrantClosed c:
+                return [new Row(Group, c.GroupId, key, "grant", c.ClosedOn, null, c.GroupId,
+                    $"Grant {c.GrantId} closed: {c.Spent} spent, {c.Returned} returned, {c.Unspent} unspent")];
+            default:
+                return [];
+        }
+    }
+
+    /// <summary>An activity's entries: one per group it belongs to and one per organizer, at its first day.</summary>
+    private static IEnumerable<Row> ActivityRows(string activityId, ActivityDetails details, string? status)
+    {
+        // A description change passes no status, so the entry keeps the one it shows.
+        var summary = $"{details.Title} ({Json.Kind(details.Kind)}, {Where(details.Place)})";
+        foreach (var groupId in details.GroupIds)
+            yield return new Row(Group, groupId, ActivityKey(activityId), "activity", details.StartsOn, null, groupId, summary, Status: status);
+        foreach (var organizer in details.Organizers)
+            yield return new Row(Person, organizer, ActivityKey(activityId) + ":organizer", "activity", details.StartsOn, null, "",
+                $"Organized {summary}", Status: status);
+    }
+
+    private static string ActivityKey(string activityId) => $"activity:{activityId}";
+
+    private static string Where(Place place) =>
+        string.Join(", ", new[] { place.City, place.CountryCode, place.Online ? "online" : null }.Where(p => p is not null));
+
+    private static string RoleName(RoleKind role, string? title) => title is null ? Json.Kind(role) : $"{Json.Kind(role)} ({title})";
+
+    private static (string Key, DateTimeZone Zone)? ZoneOf(object data) => data switch
+    {
+        GroupRegistered g => (g.GroupId, g.Profile.TimeZone),
+        GroupProfileChanged g => (g.GroupId, g.Profile.TimeZone),
+        ActivityPlanned p => (ActivityKey(p.ActivityId), p.Details.TimeZone),
+        ActivityDetailsChanged c => (ActivityKey(c.ActivityId), c.Details.TimeZone),
+        _ => null,
+    };
+
+    private static string GroupsOf(object data) => data switch
+    {
+        ActivityPlanned p => string.Join(",", p.Details.GroupIds),
+        ActivityDetailsChanged c => string.Join(",", c.Details.GroupIds),
+        _ => "",
+    };
+
+    private static object Db<T>(T? value) => (object?)value ?? DBNull.Value;
+}
