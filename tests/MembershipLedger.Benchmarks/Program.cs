@@ -11,9 +11,18 @@ using Npgsql;
 
 // Roster-at-a-date latency against the length of history, beside Marten's own replay of the same streams.
 //   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- [events ...]   (default: 10000 100000 1000000)
-// Each size gets a fresh throwaway cluster (or LEDGER_BENCH_CONNECTION's database, reset first).
-var sizes = args.Length > 0 ? args.Select(int.Parse).ToArray() : [10_000, 100_000, 1_000_000];
+// The spend trail of one grant against its number of expenses:
+//   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- spend-trail [expenses ...]   (default: 100000)
+// Each size gets a fresh throwaway cluster from the installed PostgreSQL binaries.
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+if (args.FirstOrDefault() == "spend-trail")
+{
+    Console.WriteLine("| expenses | first page of 100 (ms) | last page of 100 (ms) | as of mid-period, first page (ms) | grant replay by Marten (ms) | remaining |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+    foreach (var size in args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : [100_000]) await SpendTrailBenchmark.RunAsync(size);
+    return;
+}
+var sizes = args.Length > 0 ? args.Select(int.Parse).ToArray() : [10_000, 100_000, 1_000_000];
 Console.WriteLine("| events of history | rows in membership_intervals | roster: projection median (ms) | p95 (ms) | roster: Marten replay median (ms) | members on the roster |");
 Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
 foreach (var size in sizes) await RunAsync(size);

@@ -44,44 +44,42 @@ public static class SpendTrailQuery
 {
     public const int MaxPageSize = 1000;
 
-    private static readonly string LinesSql =
-        $"""
-         select line_id,
-                (array_agg(category order by effective_on desc, seq desc, ordinal desc) filter (where category is not null))[1],
-                sum(budget_delta), sum(spent_delta)
-         from {LedgerSchema.GrantEntries}
-         where grant_id = $1 and effective_on <= $2 and line_id is not null
-         group by line_id order by line_id
-         """;
+    // The trail's order: by date, then as recorded (an award's lines in their order).
+    private const string Order = "effective_on, seq, ordinal";
 
-    private static readonly string TotalsSql =
+    // One page, read through the (grant, date, sequence) index; whether an expense was later reversed is
+    // asked for the page's rows only.
+    private static readonly string PageSql =
         $"""
-         select coalesce(sum(spent_delta), 0), coalesce(sum(returned_delta), 0), count(*), coalesce(bool_or(entry_type = 'grant-closed'), false)
-         from {LedgerSchema.GrantEntries} where grant_id = $1 and effective_on <= $2
-         """;
-
-    // Running balances by window sums over the date-ordered trail: one pass, whatever the page.
-    private static readonly string EntriesSql =
-        $"""
-         with trail as (
-           select e.*,
-                  row_number() over running as position,
-                  sum(spent_delta) over running as spent_to_date,
-                  sum(returned_delta) over running as returned_to_date,
-                  sum(spent_delta) over line_running as line_spent_to_date,
-                  sum(budget_delta) over line_running as line_budget_to_date
-           from {LedgerSchema.GrantEntries} e
-           where grant_id = $1 and effective_on <= $2
-           window running as (order by effective_on, seq, ordinal rows between unbounded preceding and current row),
-                  line_running as (partition by line_id order by effective_on, seq, ordinal rows between unbounded preceding and current row))
-         select position, seq, entry_type, effective_on, line_id, category, budget_delta, spent_delta, returned_delta,
-                paid_amount, paid_currency, exchange_rate, payee, description, reference, expense_id,
-                spent_to_date, returned_to_date, line_spent_to_date, line_budget_to_date,
+         with page as (
+           select * from {LedgerSchema.GrantEntries} where grant_id = $1 and effective_on <= $2
+           order by {Order} offset $3 limit $4)
+         select entry_type, effective_on, line_id, category, budget_delta, spent_delta, returned_delta,
+                paid_amount, paid_currency, exchange_rate, payee, description, reference, expense_id, seq,
                 entry_type = 'expense-recorded' and exists (
                   select 1 from {LedgerSchema.GrantEntries} r
-                  where r.expense_id = trail.expense_id and r.entry_type = 'expense-reversed' and r.effective_on <= $2),
+                  where r.expense_id = page.expense_id and r.entry_type = 'expense-reversed' and r.effective_on <= $2),
                 recorded_at, recorded_by, reason, source
-         from trail where position > $3 order by position limit $4
+         from page order by {Order}
+         """;
+
+    // Per line (and for entries on no line): the sums up to the date, and the sums before the page, from
+    // which the page's running balances continue. One pass over the grant's rows, whatever the page.
+    private static readonly string SumsSql =
+        $"""
+         select line_id,
+                (select c.category from {LedgerSchema.GrantEntries} c
+                 where c.grant_id = $1 and c.line_id = entries.line_id and c.category is not null and c.effective_on <= $2
+                 order by c.effective_on desc, c.seq desc, c.ordinal desc limit 1),
+                sum(budget_delta), sum(spent_delta), sum(returned_delta), count(*), bool_or(entry_type = 'grant-closed'),
+                coalesce(sum(budget_delta) filter (where before), 0), coalesce(sum(spent_delta) filter (where before), 0),
+                coalesce(sum(returned_delta) filter (where before), 0)
+         from (
+           select e.line_id, e.entry_type, e.budget_delta, e.spent_delta, e.returned_delta, ({Order}) < (
+                    select {Order} from {LedgerSchema.GrantEntries} where grant_id = $1 and effective_on <= $2
+                    order by {Order} offset $3 limit 1) as before
+           from {LedgerSchema.GrantEntries} e where grant_id = $1 and effective_on <= $2) entries
+         group by line_id order by line_id nulls last
          """;
 
     public static async Task<SpendTrailView> LoadAsync(NpgsqlDataSource db, Grant grant, LocalDate? asOf, long after, int limit, CancellationToken ct)
@@ -89,57 +87,76 @@ public static class SpendTrailQuery
         var until = (asOf ?? LocalDate.MaxIsoValue).ToDateOnly();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var sql in new[] { LinesSql, TotalsSql, EntriesSql })
+        foreach (var sql in new[] { SumsSql, PageSql })
         {
             var command = new NpgsqlBatchCommand(sql);
             command.Parameters.Add(new NpgsqlParameter { Value = grant.Id });
             command.Parameters.Add(new NpgsqlParameter { Value = until });
-            if (sql == EntriesSql)
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = after });
-                command.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(limit, 1, MaxPageSize) });
-            }
+            command.Parameters.Add(new NpgsqlParameter { Value = after });
+            if (sql == PageSql) command.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(limit, 1, MaxPageSize) });
             batch.BatchCommands.Add(command);
         }
 
         var lines = new List<LineBalance>();
         var entries = new List<TrailEntry>();
-        decimal spent, returned;
-        long count;
-        bool closed;
+        decimal spent = 0m, returned = 0m, spentBefore = 0m, returnedBefore = 0m;
+        long count = 0;
+        var closed = false;
+        var lineBefore = new Dictionary<string, (decimal Budget, decimal Spent)>(StringComparer.Ordinal);
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
                 var (budgeted, lineSpent) = (reader.GetDecimal(2), reader.GetDecimal(3));
-                lines.Add(new LineBalance(reader.GetString(0), reader.IsDBNull(1) ? reader.GetString(0) : reader.GetString(1),
+                spent += lineSpent;
+                returned += reader.GetDecimal(4);
+                count += reader.GetInt64(5);
+                closed |= reader.GetBoolean(6);
+                spentBefore += reader.GetDecimal(8);
+                returnedBefore += reader.GetDecimal(9);
+                if (reader.IsDBNull(0)) continue;
+                var lineId = reader.GetString(0);
+                lineBefore[lineId] = (reader.GetDecimal(7), reader.GetDecimal(8));
+                lines.Add(new LineBalance(lineId, reader.IsDBNull(1) ? lineId : reader.GetString(1),
                     budgeted, lineSpent, budgeted - lineSpent, lineSpent > budgeted));
             }
             await reader.NextResultAsync(ct);
-            await reader.ReadAsync(ct);
-            (spent, returned, count, closed) = (reader.GetDecimal(0), reader.GetDecimal(1), reader.GetInt64(2), reader.GetBoolean(3));
-            await reader.NextResultAsync(ct);
+
+            // Running balances continue from the sums before the page, entry by entry.
+            var (spentToDate, returnedToDate) = (spentBefore, returnedBefore);
+            var position = after;
             while (await reader.ReadAsync(ct))
             {
                 string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
                 decimal? Number(int i) => reader.IsDBNull(i) ? null : reader.GetDecimal(i);
-                var type = reader.GetString(2);
-                var effectiveOn = LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(3));
-                var (spentToDate, returnedToDate) = (reader.GetDecimal(16), reader.GetDecimal(17));
+                var type = reader.GetString(0);
+                var effectiveOn = LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(1));
+                var lineId = Text(2);
+                var (budgetChange, spentChange, returnedChange) = (reader.GetDecimal(4), reader.GetDecimal(5), reader.GetDecimal(6));
+                spentToDate += spentChange;
+                returnedToDate += returnedChange;
+                var line = (Budget: 0m, Spent: 0m);
+                if (lineId is not null)
+                {
+                    line = lineBefore.GetValueOrDefault(lineId);
+                    line = (line.Budget + budgetChange, line.Spent + spentChange);
+                    lineBefore[lineId] = line;
+                }
+
                 var flags = new List<string>();
                 if (type == "expense-recorded")
                 {
                     if (effectiveOn < grant.PeriodStart || effectiveOn > grant.PeriodEnd) flags.Add("outside-grant-period");
-                    if (reader.GetDecimal(18) > reader.GetDecimal(19)) flags.Add("overspends-line");
+                    if (line.Spent > line.Budget) flags.Add("overspends-line");
                     if (spentToDate + returnedToDate > grant.Total) flags.Add("exceeds-grant");
-                    if (reader.GetBoolean(20)) flags.Add("reversed");
+                    if (reader.GetBoolean(15)) flags.Add("reversed");
                 }
                 entries.Add(new TrailEntry(
-                    reader.GetInt64(0), reader.GetInt64(1), type, effectiveOn, Text(4), Text(5),
-                    reader.GetDecimal(6), reader.GetDecimal(7), reader.GetDecimal(8), Number(9), Text(10), Number(11),
-                    Text(12), Text(13), Text(14), reader.IsDBNull(15) ? null : reader.GetGuid(15),
+                    ++position, reader.GetInt64(14), type, effectiveOn, lineId, Text(3),
+                    budgetChange, spentChange, returnedChange, Number(7), Text(8), Number(9),
+                    Text(10), Text(11), Text(12), reader.IsDBNull(13) ? null : reader.GetGuid(13),
                     spentToDate, grant.Total - spentToDate - returnedToDate, flags,
-                    Instant.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(21)), Text(22), Text(23), Text(24)));
+                    Instant.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(16)), Text(17), Text(18), Text(19)));
             }
         }
 
