@@ -30,13 +30,10 @@ public sealed record GroupResponse(
 
 public static partial class GroupEndpoints
 {
-    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
-    private static partial Regex Slug();
-
     [GeneratedRegex("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
     private static partial Regex LanguageCode();
 
-    public static bool IsGroupId(string? id) => id is { Length: >= 3 and <= 64 } && Slug().IsMatch(id);
+    public static bool IsGroupId(string? id) => Slugs.IsSlug(id);
 
     public static void MapGroupEndpoints(this IEndpointRouteBuilder app)
     {

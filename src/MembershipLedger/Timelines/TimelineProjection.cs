@@ -111,8 +111,8 @@ public sealed class TimelineProjection : EventProjection
                    status = coalesce(excluded.status, {LedgerSchema.Timeline}.status), data = excluded.data
                  """,
                 row.SubjectType, row.Subject, row.Key, e.Sequence, row.Category, e.EventTypeName,
-                Db(row.On?.ToDateOnly()), Db(row.At?.ToDateTimeOffset()), row.ZoneOf, row.DayOf ?? "",
-                Db(row.At?.ToDateTimeOffset()), GroupsOf(e.Data), row.Summary, Db(row.Status), recordedAt.ToDateTimeOffset(), Db(e.UserName), data);
+                SqlValue.OrNull(row.On?.ToDateOnly()), SqlValue.OrNull(row.At?.ToDateTimeOffset()), row.ZoneOf, row.DayOf ?? "",
+                SqlValue.OrNull(row.At?.ToDateTimeOffset()), GroupsOf(e.Data), row.Summary, SqlValue.OrNull(row.Status), recordedAt.ToDateTimeOffset(), SqlValue.OrNull(e.UserName), data);
         }
 
         // Status changes of an activity change the status its entries show.
@@ -218,6 +218,4 @@ public sealed class TimelineProjection : EventProjection
         ActivityDetailsChanged c => string.Join(",", c.Details.GroupIds),
         _ => "",
     };
-
-    private static object Db<T>(T? value) => (object?)value ?? DBNull.Value;
 }

@@ -79,10 +79,10 @@ public sealed class SpendTrailProjection : EventProjection
                  values (?, ?, ?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?, ?)
                  on conflict do nothing
                  """,
-                e.Sequence, ordinal++, grantId, e.EventTypeName, entry.On.ToDateOnly(), Db(entry.LineId), Db(entry.Category),
-                entry.Budget, entry.Spent, entry.Returned, Db(entry.PaidAmount), Db(entry.PaidCurrency), Db(entry.Rate),
-                Db(entry.Payee), Db(entry.Description), Db(entry.Reference), Db(entry.ExpenseId),
-                e.Timestamp.ToUniversalTime(), Db(e.UserName), Db(EventMetadata.ReasonOf(e)), Db(EventMetadata.SourceOf(e)));
+                e.Sequence, ordinal++, grantId, e.EventTypeName, entry.On.ToDateOnly(), SqlValue.OrNull(entry.LineId), SqlValue.OrNull(entry.Category),
+                entry.Budget, entry.Spent, entry.Returned, SqlValue.OrNull(entry.PaidAmount), SqlValue.OrNull(entry.PaidCurrency), SqlValue.OrNull(entry.Rate),
+                SqlValue.OrNull(entry.Payee), SqlValue.OrNull(entry.Description), SqlValue.OrNull(entry.Reference), SqlValue.OrNull(entry.ExpenseId),
+                e.Timestamp.ToUniversalTime(), SqlValue.OrNull(e.UserName), SqlValue.OrNull(EventMetadata.ReasonOf(e)), SqlValue.OrNull(EventMetadata.SourceOf(e)));
         }
         return ValueTask.CompletedTask;
     }
@@ -102,6 +102,4 @@ public sealed class SpendTrailProjection : EventProjection
         GrantClosed c => (c.GrantId, [new Entry(null, null, 0m, 0m, 0m, c.ClosedOn, Reference: c.FinalReportUrl)]),
         _ => ("", []),
     };
-
-    private static object Db<T>(T? value) => (object?)value ?? DBNull.Value;
 }

@@ -60,9 +60,9 @@ public sealed class HistoryProjection : EventProjection
              values (?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, ?, ?, ?, ?, ?::jsonb)
              on conflict (seq) do nothing
              """,
-            e.Sequence, e.Id, e.StreamKey!, row.GroupId, Nullable(row.Username), e.EventTypeName,
+            e.Sequence, e.Id, e.StreamKey!, row.GroupId, SqlValue.OrNull(row.Username), e.EventTypeName,
             row.EffectiveAt is { } at ? at.ToDateTimeOffset() : DBNull.Value, e.Timestamp.ToUniversalTime(),
-            Nullable(e.UserName), Nullable(EventMetadata.ReasonOf(e)), Nullable(EventMetadata.SourceOf(e)), Nullable(e.CorrelationId),
+            SqlValue.OrNull(e.UserName), SqlValue.OrNull(EventMetadata.ReasonOf(e)), SqlValue.OrNull(EventMetadata.SourceOf(e)), SqlValue.OrNull(e.CorrelationId),
             JsonSerializer.Serialize(e.Data, e.Data.GetType(), Json.Options));
         return ValueTask.CompletedTask;
     }
@@ -82,6 +82,4 @@ public sealed class HistoryProjection : EventProjection
         RoleEnded r => new Row(r.GroupId, r.Username, r.EffectiveAt),
         _ => null,
     };
-
-    private static object Nullable(string? value) => (object?)value ?? DBNull.Value;
 }
