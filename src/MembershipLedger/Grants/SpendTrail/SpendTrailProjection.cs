@@ -50,12 +50,7 @@ public sealed class SpendTrailProjection : EventProjection
         table.AddColumn<string>("recorded_by");
         table.AddColumn<string>("reason");
         table.AddColumn<string>("source");
-        // Covering: the balances are summed from the index alone, without visiting the wide rows.
-        table.Indexes.Add(new IndexDefinition("ix_grant_entries_trail")
-        {
-            Columns = ["grant_id", "effective_on", "seq", "ordinal"],
-            IncludeColumns = ["line_id", "entry_type", "budget_delta", "spent_delta", "returned_delta"],
-        });
+        table.Indexes.Add(new IndexDefinition("ix_grant_entries_trail") { Columns = ["grant_id", "effective_on", "seq", "ordinal"] });
         table.Indexes.Add(new IndexDefinition("ix_grant_entries_expense") { Columns = ["expense_id"], Predicate = "expense_id is not null" });
         SchemaObjects.Add(table);
     }
