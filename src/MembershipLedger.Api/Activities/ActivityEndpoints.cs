@@ -212,9 +212,9 @@ public static class ActivityEndpoints
         if (asOf is not null)
         {
             // A date means the end of that day in the activity's zone, as a roster's asOf does.
-            if (Moments.TryParseInstant(asOf, out var instant)) at = instant;
-            else if (Moments.TryParseDate(asOf, out var day)) at = Moments.EndOfDay(day, activity.Details.TimeZone);
-            else return Problems.Invalid("asOf", $"'{asOf}' is neither a date nor an ISO-8601 instant.");
+            if (!Moments.TryParseAsOf(asOf, activity.Details.TimeZone, out var parsed))
+                return Problems.Invalid("asOf", $"'{asOf}' is neither a date nor an ISO-8601 instant.");
+            at = parsed;
         }
         // "As of" counts the signatures made by then; undated ones cannot be placed, so they are listed apart.
         var dated = activity.SignUps.Where(s => s.SignedAt is { } t && (at is null || t <= at)).OrderBy(s => s.SignedAt).ToList();

@@ -199,9 +199,9 @@ public static class GrantEndpoints
         var reference = body.String("reference");
         var reason = body.String("reason", maxLength: 500);
         if (body.Problem() is { } invalid) return invalid;
-        if (returnedOn > Today(clock, group)) return Problems.Invalid("returnedOn", $"{returnedOn} is in the future.");
 
-        return await WriteAsync(session, http, grant.Id, reason, current => Spending.Return(new ReturnFunds(amount!.Value, returnedOn, reference), current!));
+        return await WriteAsync(session, http, grant.Id, reason,
+            current => Spending.Return(new ReturnFunds(amount!.Value, returnedOn, reference), current!, Today(clock, group)));
     }
 
     private static async Task<IResult> Close(string grantId, HttpContext http, IDocumentSession session, IClock clock)
@@ -213,9 +213,8 @@ public static class GrantEndpoints
         var report = body.String("finalReportUrl", maxLength: 500);
         var reason = body.String("reason", maxLength: 500);
         if (body.Problem() is { } invalid) return invalid;
-        if (closedOn > Today(clock, group)) return Problems.Invalid("closedOn", $"{closedOn} is in the future.");
 
-        return await WriteAsync(session, http, grant.Id, reason, current => Spending.Close(new CloseGrant(closedOn, report), current!));
+        return await WriteAsync(session, http, grant.Id, reason, current => Spending.Close(new CloseGrant(closedOn, report), current!, Today(clock, group)));
     }
 
     private static async Task<IResult> SpendTrail(string grantId, string? asOf, string? after, string? limit, IQuerySession session, NpgsqlDataSource db, CancellationToken ct)

@@ -50,4 +50,11 @@ public static class Moments
         if (TryParseDate(text, out var date)) { instant = StartOfDay(date, zone); return true; }
         return false;
     }
+
+    /// <summary>Reads an <c>asOf</c>: a date means the end of that day in <paramref name="zone"/>; an instant is itself.</summary>
+    public static bool TryParseAsOf(string? text, DateTimeZone zone, out Instant instant)
+    {
+        if (TryParseDate(text, out var date)) { instant = EndOfDay(date, zone); return true; }
+        return TryParseInstant(text, out instant);
+    }
 }

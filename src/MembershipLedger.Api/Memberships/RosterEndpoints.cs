@@ -52,12 +52,8 @@ public static class RosterEndpoints
         var errors = new Dictionary<string, string[]>();
 
         Instant at = now;
-        if (asOf is not null)
-        {
-            if (Moments.TryParseDate(asOf, out var date)) at = Moments.EndOfDay(date, zone);
-            else if (!Moments.TryParseInstant(asOf, out at))
-                errors["asOf"] = [$"'{asOf}' is neither a date (2023-01-01) nor an ISO-8601 instant (2023-01-01T12:00:00Z)."];
-        }
+        if (asOf is not null && !Moments.TryParseAsOf(asOf, zone, out at))
+            errors["asOf"] = [$"'{asOf}' is neither a date (2023-01-01) nor an ISO-8601 instant (2023-01-01T12:00:00Z)."];
         Instant? known = null;
         if (knownAt is not null)
         {

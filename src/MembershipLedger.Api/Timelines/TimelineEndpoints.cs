@@ -25,7 +25,8 @@ public static class TimelineEndpoints
         string groupId, string? from, string? to, string? kind, string? after, string? limit, IQuerySession session, NpgsqlDataSource db, CancellationToken ct)
     {
         if (await AffiliationWrites.LoadGroupAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
-        if (ReadFilter(from, to, kind, after, limit) is not { } filter) return FilterProblem(from, to, kind, after, limit);
+        var (filter, problem) = ReadFilter(from, to, kind, after, limit);
+        if (filter is null) return problem!;
         var entries = await TimelineQuery.ForGroupAsync(db, group.Id, filter, ct);
         return TypedResults.Ok(Page(group.Id, entries, filter));
     }
@@ -35,34 +36,33 @@ public static class TimelineEndpoints
     {
         var name = Usernames.Normalize(username);
         if (Usernames.Invalid(name, isOrganization: true) is { } why) return Problems.Invalid("username", why);
-        if (ReadFilter(from, to, kind, after, limit) is not { } filter) return FilterProblem(from, to, kind, after, limit);
+        var (filter, problem) = ReadFilter(from, to, kind, after, limit);
+        if (filter is null) return problem!;
         return TypedResults.Ok(Page(name, await TimelineQuery.ForPersonAsync(db, name, filter, ct), filter));
     }
 
     private static TimelinePage Page(string subject, IReadOnlyList<TimelineEntry> entries, TimelineFilter filter) =>
         new(subject, entries, entries.Count == filter.Limit ? entries[^1].Position : null);
 
-    private static TimelineFilter? ReadFilter(string? from, string? to, string? kind, string? after, string? limit)
+    /// <summary>The filter the query string asks for, or the 400 naming the first parameter that is wrong.</summary>
+    private static (TimelineFilter? Filter, IResult? Problem) ReadFilter(string? from, string? to, string? kind, string? after, string? limit)
     {
-        if (Paging.Read(after, limit) is not { } page) return null;
+        if (Paging.Read(after, limit) is not { } page) return (null, Paging.Problem(after, limit));
         NodaTime.LocalDate? fromDate = null, toDate = null;
-        if (from is not null) { if (!Moments.TryParseDate(from, out var d)) return null; fromDate = d; }
-        if (to is not null) { if (!Moments.TryParseDate(to, out var d)) return null; toDate = d; }
-        if (fromDate > toDate) return null;
-        var kinds = Kinds(kind);
-        if (kinds is not null && kinds.Except(TimelineQuery.Categories).Any()) return null;
-        return new TimelineFilter(fromDate, toDate, kinds, page.After, page.Limit);
-    }
-
-    private static string[]? Kinds(string? kind) => kind?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static IResult FilterProblem(string? from, string? to, string? kind, string? after, string? limit)
-    {
-        if (Paging.Read(after, limit) is null) return Paging.Problem(after, limit);
-        if (from is not null && !Moments.TryParseDate(from, out _)) return Problems.Invalid("from", $"'{from}' is not a date such as 2019-01-01.");
-        if (to is not null && !Moments.TryParseDate(to, out _)) return Problems.Invalid("to", $"'{to}' is not a date such as 2019-12-31.");
-        if (Kinds(kind) is { } kinds && kinds.Except(TimelineQuery.Categories).ToList() is { Count: > 0 } unknown)
-            return Problems.Invalid("kind", $"'{string.Join(",", unknown)}' is not one of: {string.Join(", ", TimelineQuery.Categories)}.");
-        return Problems.Invalid("to", "The period ends before it starts.");
+        if (from is not null)
+        {
+            if (!Moments.TryParseDate(from, out var d)) return (null, Problems.Invalid("from", $"'{from}' is not a date such as 2019-01-01."));
+            fromDate = d;
+        }
+        if (to is not null)
+        {
+            if (!Moments.TryParseDate(to, out var d)) return (null, Problems.Invalid("to", $"'{to}' is not a date such as 2019-12-31."));
+            toDate = d;
+        }
+        if (fromDate > toDate) return (null, Problems.Invalid("to", "The period ends before it starts."));
+        var kinds = kind?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (kinds?.Except(TimelineQuery.Categories).ToList() is { Count: > 0 } unknown)
+            return (null, Problems.Invalid("kind", $"'{string.Join(",", unknown)}' is not one of: {string.Join(", ", TimelineQuery.Categories)}."));
+        return (new TimelineFilter(fromDate, toDate, kinds, page.After, page.Limit), null);
     }
 }

@@ -64,8 +64,10 @@ public static class Spending
         return Decision.Accept(new ExpenseReversed(grant.Id, expense.ExpenseId, expense.LineId, expense.AmountInGrantCurrency, command.ReversedOn));
     }
 
-    public static Decision Return(ReturnFunds command, Grant grant)
+    /// <param name="today">Today's date in the group's time zone: money cannot have been returned later.</param>
+    public static Decision Return(ReturnFunds command, Grant grant, LocalDate today)
     {
+        if (command.ReturnedOn > today) return LedgerProblem.Field("returnedOn", $"{command.ReturnedOn} is in the future.");
         if (grant.IsClosed) return Budgeting.Closed(grant);
         if (Money.Check("currency", "amount", command.Amount, grant.Currency) is { } badAmount) return badAmount;
         if (command.Amount > grant.Remaining)
@@ -74,8 +76,10 @@ public static class Spending
         return Decision.Accept(new FundsReturned(grant.Id, grant.GroupId, command.Amount, command.ReturnedOn, command.Reference));
     }
 
-    public static Decision Close(CloseGrant command, Grant grant)
+    /// <param name="today">Today's date in the group's time zone: a grant cannot have been closed later.</param>
+    public static Decision Close(CloseGrant command, Grant grant, LocalDate today)
     {
+        if (command.ClosedOn > today) return LedgerProblem.Field("closedOn", $"{command.ClosedOn} is in the future.");
         if (grant.IsClosed) return Budgeting.Closed(grant);
         if (command.ClosedOn < grant.AwardedOn)
             return LedgerProblem.Field("closedOn", $"{command.ClosedOn} is before the grant was awarded ({grant.AwardedOn}).");

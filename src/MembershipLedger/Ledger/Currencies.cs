@@ -42,13 +42,8 @@ public static class Currencies
         decimal.Round(amount, MinorUnit(code), MidpointRounding.AwayFromZero);
 }
 
-/// <summary>An exact amount in an ISO 4217 currency.</summary>
-public readonly partial record struct Money(decimal Amount, string Currency)
-{
-    public override string ToString() => $"{Amount} {Currency}";
-}
-
-public readonly partial record struct Money
+/// <summary>Checks on amounts of money: exact <c>decimal</c> amounts with their ISO 4217 currency.</summary>
+public static class Money
 {
     /// <summary>
     /// The problem with an amount given in <paramref name="currency"/>, naming the offending field:

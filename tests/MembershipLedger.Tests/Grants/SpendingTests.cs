@@ -75,9 +75,9 @@ public class SpendingTests
         var closed = Given(new GrantClosed("salon", "wikimedia-ma", new LocalDate(2019, 10, 31), 0m, 0m, 1200m, null));
 
         Assert.Equal("grant-closed", Spending.Record(Expense(10m), closed, Today).Problem?.Name);
-        Assert.Equal("grant-closed", Spending.Return(new ReturnFunds(10m, Today, null), closed).Problem?.Name);
+        Assert.Equal("grant-closed", Spending.Return(new ReturnFunds(10m, Today, null), closed, Today).Problem?.Name);
         Assert.Equal("grant-closed", Budgeting.Revise(new ReviseBudget("t-shirts", null, 50m, Today), closed).Problem?.Name);
-        Assert.Equal("grant-closed", Spending.Close(new CloseGrant(Today, null), closed).Problem?.Name);
+        Assert.Equal("grant-closed", Spending.Close(new CloseGrant(Today, null), closed, Today).Problem?.Name);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public class SpendingTests
         var grant = Given(
             new ExpenseRecorded("salon", Guid.NewGuid(), "accommodation", 1135m, "USD", null, 1135m, new LocalDate(2019, 9, 20), "Hotel", "Rooms", null));
 
-        var closed = Assert.IsType<GrantClosed>(Spending.Close(new CloseGrant(new LocalDate(2019, 10, 15), null), grant).Events.Single());
+        var closed = Assert.IsType<GrantClosed>(Spending.Close(new CloseGrant(new LocalDate(2019, 10, 15), null), grant, Today).Events.Single());
 
         Assert.Equal((1135m, 0m, 65m), (closed.Spent, closed.Returned, closed.Unspent));
     }
@@ -95,8 +95,8 @@ public class SpendingTests
     public void No_more_can_be_returned_than_remains()
     {
         var grant = Given(new ExpenseRecorded("salon", Guid.NewGuid(), "accommodation", 1135m, "USD", null, 1135m, new LocalDate(2019, 9, 20), "Hotel", "Rooms", null));
-        Assert.Equal("return-exceeds-remaining", Spending.Return(new ReturnFunds(66m, Today, null), grant).Problem?.Name);
-        Assert.IsType<FundsReturned>(Spending.Return(new ReturnFunds(65m, Today, "bank transfer"), grant).Events.Single());
+        Assert.Equal("return-exceeds-remaining", Spending.Return(new ReturnFunds(66m, Today, null), grant, Today).Problem?.Name);
+        Assert.IsType<FundsReturned>(Spending.Return(new ReturnFunds(65m, Today, "bank transfer"), grant, Today).Events.Single());
     }
 
     [Fact]
