@@ -1,5 +1,6 @@
 using MembershipLedger.Api.Activities;
 using MembershipLedger.Api.Grants;
+using MembershipLedger.Api.Interchange;
 using MembershipLedger.Api.Timelines;
 using Marten;
 using MembershipLedger.Api.Groups;
@@ -48,6 +49,7 @@ public static class LedgerHost
         app.MapActivityEndpoints();
         app.MapGrantEndpoints();
         app.MapTimelineEndpoints();
+        app.MapInterchangeEndpoints();
     }
 
     /// <summary>Once the server listens: load the samples into an empty ledger and print where to start.</summary>
@@ -69,9 +71,13 @@ public static class LedgerHost
                    curl '{address}/groups'
                    curl '{address}/groups/tajik-wikimedians/roster?asOf=2022-12-09'
                    curl '{address}/groups/wikimedians-of-mali/roster'
-                   curl '{address}/groups/tajik-wikimedians/history'
+                   curl '{address}/grants/ma-strategy-salon-2019/spend-trail'
+                   curl '{address}/groups/wikimedians-of-mali/timeline'
                    curl '{address}/people/Mardetanha/history'
+                   curl '{address}/groups/tajik-wikimedians/export'
+                   curl -H 'Content-Type: text/plain' --data-binary @list.txt '{address}/groups/tajik-wikimedians/imports/signatures?dryRun=true'
                    OpenAPI: {address}/openapi/v1.json
+                   Command line: dotnet run --project src/MembershipLedger.Api -- help
 
                  Press Ctrl+C to stop.
                  """);

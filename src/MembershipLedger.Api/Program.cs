@@ -1,6 +1,19 @@
 using MembershipLedger.Api;
 using MembershipLedger.Api.Database;
 
+if (LedgerCommands.IsCommand(args))
+{
+    try
+    {
+        return await LedgerCommands.RunAsync(args);
+    }
+    catch (PostgresBinariesNotFoundException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 1;
+    }
+}
+
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(LedgerHost.DefaultUrl);
 

@@ -32,7 +32,7 @@ public sealed record HeadCountRequest(int Count, string? Reason);
 
 /// <summary>An activity as the API shows it.</summary>
 public sealed record ActivityResponse(
-    string Id, IReadOnlyList<string> Groups, ActivityKind Kind, string Title, LocalDate StartsOn, LocalDate EndsOn, string TimeZone,
+    string Id, IReadOnlyList<string> Groups, ActivityKind Kind, string Title, PartialDate StartsOn, PartialDate EndsOn, string TimeZone,
     Place Place, IReadOnlyList<string> Organizers, ActivityStatus Status, IReadOnlyList<ActivitySignUp> SignUps,
     IReadOnlyList<Participation> Participation, int? UnnamedParticipants, int ParticipantCount, Outcomes? Outcomes,
     Instant RecordedAt, Instant UpdatedAt, long Version)
@@ -103,8 +103,8 @@ public static class ActivityEndpoints
         var groupIds = body.StringArray("groups", required: true, maxItems: Planning.MaxGroups, maxLength: 64);
         var kind = body.Enum<ActivityKind>("kind", required: true);
         var title = body.String("title", required: true, maxLength: 300);
-        var startsOn = body.Date("startsOn", required: true);
-        var endsOn = body.Date("endsOn");
+        var startsOn = body.PartialDate("startsOn", required: true);
+        var endsOn = body.PartialDate("endsOn");
         var zone = body.TimeZone("timeZone");
         var city = body.String("city", maxLength: 100);
         var country = body.String("countryCode", maxLength: 2);

@@ -35,9 +35,9 @@ public sealed record ClosureRequest(string? ClosedOn, string? FinalReportUrl, st
 
 /// <summary>A grant as the API shows it, with its balances now.</summary>
 public sealed record GrantResponse(
-    string Id, string GroupId, string Grantor, string Program, string Purpose, LocalDate PeriodStart, LocalDate PeriodEnd, string Currency,
+    string Id, string GroupId, string Grantor, string Program, string Purpose, PartialDate PeriodStart, PartialDate PeriodEnd, string Currency,
     decimal Total, IReadOnlyList<LineBalance> Lines, decimal Budgeted, decimal Spent, decimal Returned, decimal Remaining,
-    int ExpenseCount, LocalDate AwardedOn, string? ActivityId, string Status, LocalDate? ClosedOn, string? FinalReportUrl, long Version)
+    int ExpenseCount, PartialDate AwardedOn, string? ActivityId, string Status, PartialDate? ClosedOn, string? FinalReportUrl, long Version)
 {
     public static GrantResponse From(Grant g) => new(
         g.Id, g.GroupId, g.Grantor, g.Program, g.Purpose, g.PeriodStart, g.PeriodEnd, g.Currency, g.Total,
@@ -48,7 +48,7 @@ public sealed record GrantResponse(
 
 /// <summary>What an expense write recorded.</summary>
 public sealed record ExpenseResponse(Guid ExpenseId, string GrantId, string LineId, decimal Amount, string Currency, decimal? ExchangeRate,
-    decimal AmountInGrantCurrency, string GrantCurrency, LocalDate SpentOn, decimal LineRemaining, decimal GrantRemaining, long Version);
+    decimal AmountInGrantCurrency, string GrantCurrency, PartialDate SpentOn, decimal LineRemaining, decimal GrantRemaining, long Version);
 
 public static class GrantEndpoints
 {
@@ -93,12 +93,12 @@ public static class GrantEndpoints
         var grantor = body.String("grantor", required: true);
         var program = body.String("program", required: true);
         var purpose = body.String("purpose", required: true, maxLength: 500);
-        var periodStart = body.Date("periodStart", required: true);
-        var periodEnd = body.Date("periodEnd", required: true);
+        var periodStart = body.PartialDate("periodStart", required: true);
+        var periodEnd = body.PartialDate("periodEnd", required: true);
         var currency = body.String("currency", required: true, maxLength: 3);
         var total = body.Decimal("total", required: true);
         var lines = body.ObjectArray("lines", (item, path) => ReadLine(body.Item(item, path)), maxItems: MaxLines) ?? [];
-        var awardedOn = body.Date("awardedOn") ?? Today(clock, group);
+        var awardedOn = body.PartialDate("awardedOn") ?? Today(clock, group);
         var activityId = body.String("activityId", maxLength: 64);
         var reason = body.String("reason", maxLength: 500);
         if (body.Problem() is { } invalid) return invalid;
@@ -156,7 +156,7 @@ public static class GrantEndpoints
         var amount = body.Decimal("amount", required: true);
         var currency = body.String("currency", required: true, maxLength: 3);
         var rate = body.Decimal("exchangeRate");
-        var spentOn = body.Date("spentOn", required: true);
+        var spentOn = body.PartialDate("spentOn", required: true);
         var payee = body.String("payee", required: true);
         var description = body.String("description", required: true, maxLength: 500);
         var receipt = body.String("receipt");
@@ -209,7 +209,7 @@ public static class GrantEndpoints
         if (await LoadWithGroupAsync(session, grantId, http.RequestAborted) is not ({ } grant, { } group)) return UnknownGrant(grantId);
         var (body, problem) = await JsonBody.ReadAsync(http.Request, allowEmpty: true);
         if (body is null) return problem!;
-        var closedOn = body.Date("closedOn") ?? Today(clock, group);
+        var closedOn = body.PartialDate("closedOn") ?? Today(clock, group);
         var report = body.String("finalReportUrl", maxLength: 500);
         var reason = body.String("reason", maxLength: 500);
         if (body.Problem() is { } invalid) return invalid;

@@ -121,6 +121,16 @@ public sealed class JsonBody
         return null;
     }
 
+    /// <summary>A date known to the day, the month or only the year: <c>2019-09-09</c>, <c>2019-09</c> or <c>2019</c>.</summary>
+    public PartialDate? PartialDate(string name, bool required = false)
+    {
+        var text = String(name, required, 32);
+        if (text is null) return null;
+        if (Ledger.PartialDate.TryParse(text, out var date)) return date;
+        Error(name, $"'{text}' is not a date such as 2019-09-09, 2019-09 or 2019.");
+        return null;
+    }
+
     public int? Int(string name, bool required = false, int min = 0, int max = int.MaxValue)
     {
         if (!Get(name, required, out var value)) return null;

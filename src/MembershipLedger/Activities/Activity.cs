@@ -46,18 +46,18 @@ public enum ParticipationPart
     [JsonStringEnumMemberName("other")] Other,
 }
 
-/// <summary>Where an activity happened: a city and country, or online (or both, for a hybrid event).</summary>
+/// <summary>Where an activity happened: a city and country, or online (or both, for a hybrid event); all empty when the source does not say.</summary>
 /// <param name="CountryCode">ISO 3166-1 alpha-2.</param>
 public sealed record Place(string? City, string? CountryCode, bool Online);
 
 /// <summary>Everything that describes an activity; every plan and every change carries all of it.</summary>
 /// <param name="GroupIds">The groups it belongs to: one, or several for a regional meeting.</param>
-/// <param name="StartsOn">First day, in <paramref name="TimeZone"/>.</param>
+/// <param name="StartsOn">First day, in <paramref name="TimeZone"/>; only the month or the year when that is all a page says ("2018: wikiGap in Bamako").</param>
 /// <param name="EndsOn">Last day (the same as <paramref name="StartsOn"/> for a one-day activity).</param>
 /// <param name="TimeZone">IANA zone in which its days are read.</param>
 /// <param name="Organizers">Usernames of its organizers.</param>
 public sealed record ActivityDetails(
-    IReadOnlyList<string> GroupIds, ActivityKind Kind, string Title, LocalDate StartsOn, LocalDate EndsOn, DateTimeZone TimeZone,
+    IReadOnlyList<string> GroupIds, ActivityKind Kind, string Title, PartialDate StartsOn, PartialDate EndsOn, DateTimeZone TimeZone,
     Place Place, IReadOnlyList<string> Organizers);
 
 /// <summary>What came of an activity. Counts are null when not counted, never zero by default.</summary>

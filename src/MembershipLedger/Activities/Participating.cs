@@ -28,7 +28,7 @@ public static class Participating
         if (activity.Status == ActivityStatus.Cancelled) return Planning.Cancelled(activity);
         if (activity.Status == ActivityStatus.Planned)
             return LedgerProblem.Rule("not-held", $"'{activity.Id}' is not recorded as held yet; record that first.");
-        if (command.On is { } on && (on < activity.Details.StartsOn || on > activity.Details.EndsOn))
+        if (command.On is { } on && (on < activity.Details.StartsOn.FirstDay || on > activity.Details.EndsOn.LastDay))
             return LedgerProblem.Field("on", $"{on} is outside the activity's days ({activity.Details.StartsOn} to {activity.Details.EndsOn}).");
         if (command.Note is { Length: > MaxNoteLength }) return LedgerProblem.Field("note", $"must be at most {MaxNoteLength} characters.");
         if (activity.Participation.Contains(new Participation(command.Username, command.Part, command.Note, command.On)))

@@ -5,8 +5,8 @@ namespace MembershipLedger.Grants;
 
 /// <summary>Award a grant to a group.</summary>
 public sealed record AwardGrant(
-    string GrantId, string GroupId, string Grantor, string Program, string Purpose, LocalDate PeriodStart, LocalDate PeriodEnd,
-    string Currency, decimal Total, IReadOnlyList<BudgetLine> Lines, LocalDate AwardedOn, string? ActivityId);
+    string GrantId, string GroupId, string Grantor, string Program, string Purpose, PartialDate PeriodStart, PartialDate PeriodEnd,
+    string Currency, decimal Total, IReadOnlyList<BudgetLine> Lines, PartialDate AwardedOn, string? ActivityId);
 
 /// <summary>Add a budget line, or revise one that exists (its amount, or the wording of its category).</summary>
 public sealed record ReviseBudget(string LineId, string? Category, decimal Amount, LocalDate RevisedOn);
@@ -19,7 +19,7 @@ public static class Budgeting
         if (existing is not null)
             return LedgerProblem.Rule("grant-exists", $"A grant '{command.GrantId}' is already recorded.");
         if (Money.Check("currency", "total", command.Total, command.Currency) is { } badTotal) return badTotal;
-        if (command.PeriodEnd < command.PeriodStart)
+        if (command.PeriodEnd.LastDay < command.PeriodStart.FirstDay)
             return LedgerProblem.Field("periodEnd", $"The period ends ({command.PeriodEnd}) before it starts ({command.PeriodStart}).");
         for (var i = 0; i < command.Lines.Count; i++)
         {

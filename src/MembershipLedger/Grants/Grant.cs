@@ -24,8 +24,8 @@ public sealed record BudgetLine(string LineId, string Category, decimal Amount);
 /// <param name="AwardedOn">The date of the award.</param>
 /// <param name="ActivityId">The activity the grant funds, when it funds one.</param>
 public sealed record GrantAwarded(
-    string GrantId, string GroupId, string Grantor, string Program, string Purpose, LocalDate PeriodStart, LocalDate PeriodEnd,
-    string Currency, decimal Total, IReadOnlyList<BudgetLine> Lines, LocalDate AwardedOn, string? ActivityId);
+    string GrantId, string GroupId, string Grantor, string Program, string Purpose, PartialDate PeriodStart, PartialDate PeriodEnd,
+    string Currency, decimal Total, IReadOnlyList<BudgetLine> Lines, PartialDate AwardedOn, string? ActivityId);
 
 /// <summary>A budget line was added after the award.</summary>
 public sealed record BudgetLineAdded(string GrantId, BudgetLine Line, LocalDate RevisedOn);
@@ -37,11 +37,11 @@ public sealed record BudgetLineRevised(string GrantId, string LineId, string Cat
 /// <param name="Amount">What was paid, in <paramref name="Currency"/>, the currency it was paid in.</param>
 /// <param name="ExchangeRate">Units of the grant's currency per unit of <paramref name="Currency"/>; null when they are the same.</param>
 /// <param name="AmountInGrantCurrency"><paramref name="Amount"/> × <paramref name="ExchangeRate"/>, rounded to the grant currency's minor unit: what the ledger counts as spent.</param>
-/// <param name="SpentOn">The date of the payment.</param>
+/// <param name="SpentOn">The date of the payment: only the month or the year when a report says no more (seed 004).</param>
 /// <param name="Receipt">A receipt or invoice reference, when there is one.</param>
 public sealed record ExpenseRecorded(
     string GrantId, Guid ExpenseId, string LineId, decimal Amount, string Currency, decimal? ExchangeRate,
-    decimal AmountInGrantCurrency, LocalDate SpentOn, string Payee, string Description, string? Receipt);
+    decimal AmountInGrantCurrency, PartialDate SpentOn, string Payee, string Description, string? Receipt);
 
 /// <summary>An expense recorded in error was reversed: it no longer counts as spent. The reason is in the metadata.</summary>
 public sealed record ExpenseReversed(string GrantId, Guid ExpenseId, string LineId, decimal AmountInGrantCurrency, LocalDate ReversedOn);
@@ -53,7 +53,7 @@ public sealed record FundsReturned(string GrantId, string GroupId, decimal Amoun
 /// <param name="Spent">Spent at closure, net of reversals.</param>
 /// <param name="Returned">Returned to the grantor at closure.</param>
 /// <param name="Unspent">Neither spent nor returned: the seed report's "65 USD remained".</param>
-public sealed record GrantClosed(string GrantId, string GroupId, LocalDate ClosedOn, decimal Spent, decimal Returned, decimal Unspent, string? FinalReportUrl);
+public sealed record GrantClosed(string GrantId, string GroupId, PartialDate ClosedOn, decimal Spent, decimal Returned, decimal Unspent, string? FinalReportUrl);
 
 /// <summary>A budget line as the grant's decisions need it.</summary>
 public sealed record LineState(string Category, decimal Budgeted, decimal Spent)
@@ -67,9 +67,9 @@ public sealed record LineState(string Category, decimal Budgeted, decimal Spent)
 /// the spend trail table holds them, and a reversal looks its expense up there.
 /// </summary>
 public sealed partial record Grant(
-    string Id, string GroupId, string Grantor, string Program, string Purpose, LocalDate PeriodStart, LocalDate PeriodEnd,
-    string Currency, decimal Total, ImmutableSortedDictionary<string, LineState> Lines, LocalDate AwardedOn, string? ActivityId,
-    decimal Spent, decimal Returned, int ExpenseCount, LocalDate? ClosedOn, string? FinalReportUrl, Instant RecordedAt)
+    string Id, string GroupId, string Grantor, string Program, string Purpose, PartialDate PeriodStart, PartialDate PeriodEnd,
+    string Currency, decimal Total, ImmutableSortedDictionary<string, LineState> Lines, PartialDate AwardedOn, string? ActivityId,
+    decimal Spent, decimal Returned, int ExpenseCount, PartialDate? ClosedOn, string? FinalReportUrl, Instant RecordedAt)
 {
     /// <summary>Stream version, set by Marten; the expected version for optimistic writes.</summary>
     public long Version { get; set; }

@@ -5,7 +5,7 @@ namespace MembershipLedger.Grants;
 
 /// <summary>Record money spent from a budget line, in the currency it was paid in.</summary>
 public sealed record RecordExpense(
-    Guid ExpenseId, string LineId, decimal Amount, string Currency, decimal? ExchangeRate, LocalDate SpentOn,
+    Guid ExpenseId, string LineId, decimal Amount, string Currency, decimal? ExchangeRate, PartialDate SpentOn,
     string Payee, string Description, string? Receipt);
 
 /// <summary>Reverse an expense recorded in error.</summary>
@@ -18,7 +18,7 @@ public sealed record ExpenseFacts(Guid ExpenseId, string LineId, decimal AmountI
 public sealed record ReturnFunds(decimal Amount, LocalDate ReturnedOn, string? Reference);
 
 /// <summary>Close the grant with its final report.</summary>
-public sealed record CloseGrant(LocalDate ClosedOn, string? FinalReportUrl);
+public sealed record CloseGrant(PartialDate ClosedOn, string? FinalReportUrl);
 
 /// <summary>The spending decisions. Nothing is spent, reversed or returned on a closed grant.</summary>
 public static class Spending
@@ -30,8 +30,8 @@ public static class Spending
         if (!grant.Lines.ContainsKey(command.LineId))
             return LedgerProblem.Field("lineId", $"The grant has no budget line '{command.LineId}'; its lines are: {string.Join(", ", grant.Lines.Keys)}.");
         if (Money.Check("currency", "amount", command.Amount, command.Currency) is { } badAmount) return badAmount;
-        if (command.SpentOn > today) return LedgerProblem.Field("spentOn", $"{command.SpentOn} is in the future; record payments once they are made.");
-        if (command.SpentOn < Plausibility.Earliest.InUtc().Date) return LedgerProblem.Field("spentOn", $"{command.SpentOn} predates Wikipedia; check the year.");
+        if (command.SpentOn.FirstDay > today) return LedgerProblem.Field("spentOn", $"{command.SpentOn} is in the future; record payments once they are made.");
+        if (command.SpentOn.LastDay < Plausibility.Earliest.InUtc().Date) return LedgerProblem.Field("spentOn", $"{command.SpentOn} predates Wikipedia; check the year.");
 
         decimal inGrantCurrency;
         if (command.Currency == grant.Currency)
@@ -79,9 +79,9 @@ public static class Spending
     /// <param name="today">Today's date in the group's time zone: a grant cannot have been closed later.</param>
     public static Decision Close(CloseGrant command, Grant grant, LocalDate today)
     {
-        if (command.ClosedOn > today) return LedgerProblem.Field("closedOn", $"{command.ClosedOn} is in the future.");
+        if (command.ClosedOn.FirstDay > today) return LedgerProblem.Field("closedOn", $"{command.ClosedOn} is in the future.");
         if (grant.IsClosed) return Budgeting.Closed(grant);
-        if (command.ClosedOn < grant.AwardedOn)
+        if (command.ClosedOn.LastDay < grant.AwardedOn.FirstDay)
             return LedgerProblem.Field("closedOn", $"{command.ClosedOn} is before the grant was awarded ({grant.AwardedOn}).");
         return Decision.Accept(new GrantClosed(grant.Id, grant.GroupId, command.ClosedOn, grant.Spent, grant.Returned, grant.Remaining, command.FinalReportUrl));
     }

@@ -12,6 +12,8 @@ public enum GroupKind
     [JsonStringEnumMemberName("user-group")] UserGroup,
     [JsonStringEnumMemberName("chapter")] Chapter,
     [JsonStringEnumMemberName("thematic-organization")] ThematicOrganization,
+    /// <summary>An affiliate whose kind the source does not say (a panel page naming "Wikimedia Argentina").</summary>
+    [JsonStringEnumMemberName("affiliate")] Affiliate,
 }
 
 /// <summary>A way to reach the group, as its page lists it (a Telegram group, a mailing list, a talk page).</summary>

@@ -25,6 +25,19 @@ public readonly record struct PartialDate
     public static PartialDate OfMonth(int year, int month) => new(year, month, null);
     public static PartialDate Of(LocalDate date) => new(date.Year, date.Month, date.Day);
 
+    public static implicit operator PartialDate(LocalDate date) => Of(date);
+
+    /// <summary>True when the day is known.</summary>
+    public bool IsExact => Day is not null;
+
+    /// <summary>The earliest day it can be.</summary>
+    public LocalDate FirstDay => new(Year, Month ?? 1, Day ?? 1);
+
+    /// <summary>The latest day it can be: by then it had certainly happened.</summary>
+    public LocalDate LastDay => Month is not { } month
+        ? new LocalDate(Year, 12, 31)
+        : new LocalDate(Year, month, Day ?? CalendarSystem.Iso.GetDaysInMonth(Year, month));
+
     /// <summary>Parses <c>yyyy</c>, <c>yyyy-MM</c> or <c>yyyy-MM-dd</c>; false for anything else or an impossible date.</summary>
     public static bool TryParse(string? text, out PartialDate value)
     {

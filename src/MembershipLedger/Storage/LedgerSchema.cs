@@ -11,4 +11,7 @@ public static class LedgerSchema
     public const string GrantEntries = Name + ".grant_entries";
     public const string Timeline = Name + ".timeline";
     public const string TimelineZones = Name + ".timeline_zones";
+
+    /// <summary>The projections' own tables: emptied before a rebuild replays the events into them.</summary>
+    public static readonly IReadOnlyList<string> ProjectionTables = [MembershipIntervals, RoleIntervals, History, GrantEntries, Timeline, TimelineZones];
 }

@@ -172,12 +172,12 @@ public sealed class TimelineProjection : EventProjection
                 return [new Row(Person, p.Username, key, "participation", p.On, null, ActivityKey(p.ActivityId),
                     $"{p.Username} {Json.Kind(p.Part)} at {p.ActivityId}{(p.Note is null ? "" : ": " + p.Note)}", DayOf: ActivityKey(p.ActivityId))];
             case GrantAwarded a:
-                return [new Row(Group, a.GroupId, key, "grant", a.AwardedOn, null, a.GroupId,
+                return [new Row(Group, a.GroupId, key, "grant", a.AwardedOn.FirstDay, null, a.GroupId,
                     $"Grant {a.GrantId} awarded by {a.Grantor} ({a.Program}): {a.Total} {a.Currency} for {a.Purpose}")];
             case FundsReturned f:
                 return [new Row(Group, f.GroupId, key, "grant", f.ReturnedOn, null, f.GroupId, $"{f.Amount} returned from grant {f.GrantId}")];
             case GrantClosed c:
-                return [new Row(Group, c.GroupId, key, "grant", c.ClosedOn, null, c.GroupId,
+                return [new Row(Group, c.GroupId, key, "grant", c.ClosedOn.FirstDay, null, c.GroupId,
                     $"Grant {c.GrantId} closed: {c.Spent} spent, {c.Returned} returned, {c.Unspent} unspent")];
             default:
                 return [];
@@ -188,18 +188,22 @@ public sealed class TimelineProjection : EventProjection
     private static IEnumerable<Row> ActivityRows(string activityId, ActivityDetails details, string? status)
     {
         // A description change passes no status, so the entry keeps the one it shows.
-        var summary = $"{details.Title} ({Json.Kind(details.Kind)}, {Where(details.Place)})";
+        // A day known only to its month or year sits at the first day it can be, and says how little is known.
+        var when = details.StartsOn.IsExact ? "" : $", {details.StartsOn}";
+        var summary = $"{details.Title} ({Json.Kind(details.Kind)}, {Where(details.Place)}{when})";
         foreach (var groupId in details.GroupIds)
-            yield return new Row(Group, groupId, ActivityKey(activityId), "activity", details.StartsOn, null, groupId, summary, Status: status);
+            yield return new Row(Group, groupId, ActivityKey(activityId), "activity", details.StartsOn.FirstDay, null, groupId, summary, Status: status);
         foreach (var organizer in details.Organizers)
-            yield return new Row(Person, organizer, ActivityKey(activityId) + ":organizer", "activity", details.StartsOn, null, "",
+            yield return new Row(Person, organizer, ActivityKey(activityId) + ":organizer", "activity", details.StartsOn.FirstDay, null, "",
                 $"Organized {summary}", Status: status);
     }
 
     private static string ActivityKey(string activityId) => $"activity:{activityId}";
 
     private static string Where(Place place) =>
-        string.Join(", ", new[] { place.City, place.CountryCode, place.Online ? "online" : null }.Where(p => p is not null));
+        string.Join(", ", new[] { place.City, place.CountryCode, place.Online ? "online" : null }.Where(p => p is not null)) is { Length: > 0 } where
+            ? where
+            : "place not stated";
 
     private static string RoleName(RoleKind role, string? title) => title is null ? Json.Kind(role) : $"{Json.Kind(role)} ({title})";
 

@@ -27,6 +27,7 @@ public sealed class LedgerApp : IAsyncLifetime
     public HttpClient Client { get; private set; } = null!;
     public IDocumentStore Store => _factory!.Services.GetRequiredService<IDocumentStore>();
     public IServiceProvider Services => _factory!.Services;
+    public string ConnectionString => _database!.ConnectionString;
 
     public async Task InitializeAsync()
     {
@@ -48,8 +49,7 @@ public sealed class LedgerApp : IAsyncLifetime
         await using var connection = new NpgsqlConnection(_database!.ConnectionString);
         await connection.OpenAsync();
         await using var truncate = new NpgsqlCommand(
-            $"truncate {LedgerSchema.MembershipIntervals}, {LedgerSchema.RoleIntervals}, {LedgerSchema.History}, " +
-            $"{LedgerSchema.GrantEntries}, {LedgerSchema.Timeline}, {LedgerSchema.TimelineZones}", connection);
+            $"truncate {string.Join(", ", LedgerSchema.ProjectionTables)}", connection);
         await truncate.ExecuteNonQueryAsync();
         Clock.Reset(Start);
     }

@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
+using MembershipLedger.Ledger;
 using MembershipLedger.Storage;
 using NodaTime;
 using Weasel.Postgresql.Tables;
@@ -33,7 +34,10 @@ public sealed class SpendTrailProjection : EventProjection
         table.AddColumn<int>("ordinal").AsPrimaryKey();
         table.AddColumn<string>("grant_id").NotNull();
         table.AddColumn<string>("entry_type").NotNull();
+        // The last day the entry can fall on ("2019" counts from 2019-12-31): a trail as of a date shows what had
+        // certainly happened by then. The date as the record gives it is kept beside it for display.
         table.AddColumn("effective_on", "date").NotNull();
+        table.AddColumn<string>("effective_text").NotNull();
         table.AddColumn<string>("line_id");
         table.AddColumn<string>("category");
         table.AddColumn("budget_delta", "numeric").NotNull();
@@ -56,7 +60,7 @@ public sealed class SpendTrailProjection : EventProjection
     }
 
     private sealed record Entry(
-        string? LineId, string? Category, decimal Budget, decimal Spent, decimal Returned, LocalDate On,
+        string? LineId, string? Category, decimal Budget, decimal Spent, decimal Returned, PartialDate On,
         decimal? PaidAmount = null, string? PaidCurrency = null, decimal? Rate = null, string? Payee = null,
         string? Description = null, string? Reference = null, Guid? ExpenseId = null);
 
@@ -69,12 +73,12 @@ public sealed class SpendTrailProjection : EventProjection
             operations.QueueSqlCommand(
                 $"""
                  insert into {LedgerSchema.GrantEntries}
-                   (seq, ordinal, grant_id, entry_type, effective_on, line_id, category, budget_delta, spent_delta, returned_delta,
+                   (seq, ordinal, grant_id, entry_type, effective_on, effective_text, line_id, category, budget_delta, spent_delta, returned_delta,
                     paid_amount, paid_currency, exchange_rate, payee, description, reference, expense_id, recorded_at, recorded_by, reason, source)
-                 values (?, ?, ?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?, ?)
+                 values (?, ?, ?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?, ?)
                  on conflict do nothing
                  """,
-                e.Sequence, ordinal++, grantId, e.EventTypeName, entry.On.ToDateOnly(), SqlValue.OrNull(entry.LineId), SqlValue.OrNull(entry.Category),
+                e.Sequence, ordinal++, grantId, e.EventTypeName, entry.On.LastDay.ToDateOnly(), entry.On.ToString(), SqlValue.OrNull(entry.LineId), SqlValue.OrNull(entry.Category),
                 entry.Budget, entry.Spent, entry.Returned, SqlValue.OrNull(entry.PaidAmount), SqlValue.OrNull(entry.PaidCurrency), SqlValue.OrNull(entry.Rate),
                 SqlValue.OrNull(entry.Payee), SqlValue.OrNull(entry.Description), SqlValue.OrNull(entry.Reference), SqlValue.OrNull(entry.ExpenseId),
                 e.Timestamp.ToUniversalTime(), SqlValue.OrNull(e.UserName), SqlValue.OrNull(EventMetadata.ReasonOf(e)), SqlValue.OrNull(EventMetadata.SourceOf(e)));

@@ -1,3 +1,4 @@
+using MembershipLedger.Ledger;
 using MembershipLedger.Storage;
 using NodaTime;
 using Npgsql;
@@ -10,7 +11,7 @@ namespace MembershipLedger.Grants.SpendTrail;
 /// <param name="EntryCount">Entries in the whole trail up to <paramref name="AsOf"/>; <paramref name="Entries"/> is one page of them.</param>
 /// <param name="NextAfter">Pass as <c>after</c> to read the next page; null on the last page.</param>
 public sealed record SpendTrailView(
-    string GrantId, string GroupId, string Grantor, string Program, string Currency, LocalDate PeriodStart, LocalDate PeriodEnd,
+    string GrantId, string GroupId, string Grantor, string Program, string Currency, PartialDate PeriodStart, PartialDate PeriodEnd,
     LocalDate? AsOf, string Status, SpendTotals Totals, IReadOnlyList<LineBalance> Lines, long EntryCount,
     IReadOnlyList<TrailEntry> Entries, long? NextAfter);
 
@@ -35,7 +36,7 @@ public sealed record LineBalance(string LineId, string Category, decimal Budgete
 /// <param name="Remaining">Awarded, less spent and returned, after this entry.</param>
 /// <param name="Flags"><c>outside-grant-period</c>, <c>overspends-line</c>, <c>exceeds-grant</c>, <c>reversed</c>.</param>
 public sealed record TrailEntry(
-    long Position, long Sequence, string Type, LocalDate EffectiveOn, string? LineId, string? Category,
+    long Position, long Sequence, string Type, PartialDate EffectiveOn, string? LineId, string? Category,
     decimal BudgetChange, decimal SpentChange, decimal ReturnedChange, decimal? PaidAmount, string? PaidCurrency, decimal? ExchangeRate,
     string? Payee, string? Description, string? Reference, Guid? ExpenseId, decimal SpentToDate, decimal Remaining,
     IReadOnlyList<string> Flags, Instant RecordedAt, string? RecordedBy, string? Reason, string? Source);
@@ -54,7 +55,7 @@ public static class SpendTrailQuery
          with page as (
            select * from {LedgerSchema.GrantEntries} where grant_id = $1 and effective_on <= $2
            order by {Order} offset $3 limit $4)
-         select entry_type, effective_on, line_id, category, budget_delta, spent_delta, returned_delta,
+         select entry_type, effective_text, line_id, category, budget_delta, spent_delta, returned_delta,
                 paid_amount, paid_currency, exchange_rate, payee, description, reference, expense_id, seq,
                 entry_type = 'expense-recorded' and exists (
                   select 1 from {LedgerSchema.GrantEntries} r
@@ -130,7 +131,7 @@ public static class SpendTrailQuery
                 string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
                 decimal? Number(int i) => reader.IsDBNull(i) ? null : reader.GetDecimal(i);
                 var type = reader.GetString(0);
-                var effectiveOn = LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(1));
+                PartialDate.TryParse(reader.GetString(1), out var effectiveOn);
                 var lineId = Text(2);
                 var (budgetChange, spentChange, returnedChange) = (reader.GetDecimal(4), reader.GetDecimal(5), reader.GetDecimal(6));
                 spentToDate += spentChange;
@@ -146,7 +147,8 @@ public static class SpendTrailQuery
                 var flags = new List<string>();
                 if (type == "expense-recorded")
                 {
-                    if (effectiveOn < grant.PeriodStart || effectiveOn > grant.PeriodEnd) flags.Add("outside-grant-period");
+                    // Flagged when it cannot fall within the period at all; "2019" against a 2019 period is not.
+                    if (effectiveOn.LastDay < grant.PeriodStart.FirstDay || effectiveOn.FirstDay > grant.PeriodEnd.LastDay) flags.Add("outside-grant-period");
                     if (line.Spent > line.Budget) flags.Add("overspends-line");
                     if (spentToDate + returnedToDate > grant.Total) flags.Add("exceeds-grant");
                     if (reader.GetBoolean(15)) flags.Add("reversed");

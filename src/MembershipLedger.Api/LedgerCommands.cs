@@ -1,0 +1,148 @@
+using System.Text;
+using System.Text.Json;
+using Marten;
+using MembershipLedger.Api.Database;
+using MembershipLedger.Interchange;
+using MembershipLedger.Memberships.SignatureLists;
+using MembershipLedger.Storage;
+using NodaTime;
+using Npgsql;
+
+namespace MembershipLedger.Api;
+
+/// <summary>
+/// The host's command line besides serving: import, export, rebuild, and the signature list importer.
+/// Each runs against the same database the server would use (configured, or the embedded one), then exits.
+/// </summary>
+public static class LedgerCommands
+{
+    public const string Usage = """
+        Usage: dotnet run --project src/MembershipLedger.Api -- <command>
+          (no command)                              serve the ledger (loads the samples into an empty ledger)
+          import <file.ndjson|-> [--dry-run]        import NDJSON events; events already present are skipped
+          export [--group ID | --person NAME] [--out FILE]
+                                                    export events as NDJSON (default: the whole ledger, to stdout)
+          rebuild                                   rebuild every projection from the events
+          import-signatures <groupId> <file|-> [--dry-run] [--reason TEXT]
+                                                    import a Meta-Wiki signature list (rendered text or wikitext)
+        """;
+
+    private static readonly string[] Commands = ["import", "export", "rebuild", "import-signatures", "help", "--help"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args[0] is "help" or "--help")
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+        var options = Options.Parse(args.Skip(1).ToArray());
+        if (options.Problem is { } problem)
+        {
+            Console.Error.WriteLine(problem);
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        var builder = WebApplication.CreateBuilder(options.Rest);
+        // Standard output carries exports and reports; the host's own logging stays out of it.
+        builder.Logging.ClearProviders();
+        await using var database = await LedgerDatabase.ResolveAsync(builder.Configuration);
+        builder.AddLedger(database.ConnectionString);
+        await using var app = builder.Build();
+        var store = app.Services.GetRequiredService<IDocumentStore>();
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var clock = app.Services.GetRequiredService<IClock>();
+        var progress = new Progress<ImportProgress>(p =>
+            Console.Error.WriteLine(p.Of > 0 ? $"{p.Phase}: {p.Done:N0} of {p.Of:N0}" : $"{p.Phase}: {p.Done:N0}"));
+
+        switch (args[0])
+        {
+            case "import":
+            {
+                if (options.Positional.Count != 1) return Fail("import needs one file (or - for standard input).");
+                using var reader = Open(options.Positional[0]);
+                var report = await LedgerImport.ImportAsync(store, reader, new ImportContext(Environment.UserName, "command-line", clock.GetCurrentInstant(), options.DryRun), progress);
+                Console.WriteLine(JsonSerializer.Serialize(report, Indented));
+                return report.Refused ? 1 : 0;
+            }
+            case "export":
+            {
+                ExportScope scope = options.Group is { } g ? new ExportScope.Group(g) : options.Person is { } p ? new ExportScope.Person(p) : new ExportScope.Everything();
+                await using var output = options.Out is { } path ? File.Create(path) : Console.OpenStandardOutput();
+                var count = await LedgerExport.ExportAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), scope, output);
+                Console.Error.WriteLine($"{count:N0} events exported.");
+                return 0;
+            }
+            case "rebuild":
+                await LedgerProjections.RebuildAsync(store, progress);
+                Console.Error.WriteLine($"Rebuilt: {string.Join(", ", LedgerProjections.Names(store))}.");
+                return 0;
+            case "import-signatures":
+            {
+                if (options.Positional.Count != 2) return Fail("import-signatures needs a group id and a file (or -).");
+                var groupId = options.Positional[0];
+                await using var session = store.LightweightSession();
+                if (await session.LoadAsync<MembershipLedger.Groups.GroupProfile>(groupId) is null) return Fail($"No group '{groupId}' is registered.");
+                using var reader = Open(options.Positional[1]);
+                var reading = SignatureList.Read(await reader.ReadToEndAsync());
+                session.LastModifiedBy = Environment.UserName;
+                session.SetHeader(EventMetadata.Source, "command-line");
+                if (options.Reason is { } reason) session.SetHeader(EventMetadata.Reason, reason);
+                var report = await SignatureImport.ImportAsync(session, groupId, reading, options.DryRun, clock.GetCurrentInstant());
+                Console.WriteLine(JsonSerializer.Serialize(report, Indented));
+                return 0;
+            }
+        }
+        return Fail($"Unknown command '{args[0]}'.");
+    }
+
+    private static readonly JsonSerializerOptions Indented = new(Json.Options) { WriteIndented = true };
+
+    private static TextReader Open(string path) =>
+        path == "-" ? new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false, true)) : new StreamReader(path, new UTF8Encoding(false, true));
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return 2;
+    }
+
+    private sealed record Options(
+        List<string> Positional, bool DryRun, string? Group, string? Person, string? Out, string? Reason, string[] Rest, string? Problem)
+    {
+        public static Options Parse(string[] args)
+        {
+            var positional = new List<string>();
+            var rest = new List<string>();
+            bool dryRun = false;
+            string? group = null, person = null, output = null, reason = null, problem = null;
+            for (var i = 0; i < args.Length; i++)
+            {
+                string? Value() => i + 1 < args.Length ? args[++i] : null;
+                switch (args[i])
+                {
+                    case "--dry-run": dryRun = true; break;
+                    case "--group": group = Value() ?? Missing("--group"); break;
+                    case "--person": person = Value() ?? Missing("--person"); break;
+                    case "--out": output = Value() ?? Missing("--out"); break;
+                    case "--reason": reason = Value() ?? Missing("--reason"); break;
+                    // Host settings (--ConnectionStrings:Ledger=…, --LEDGER_DATA_DIR=…) pass through to configuration.
+                    case var setting when setting.StartsWith("--", StringComparison.Ordinal) && setting.Contains('='): rest.Add(setting); break;
+                    case var flag when flag.StartsWith("--", StringComparison.Ordinal) && flag.Length > 2: problem ??= $"Unknown option {flag}."; break;
+                    default: positional.Add(args[i]); break;
+                }
+            }
+            if (group is not null && person is not null) problem ??= "Export a group or a person, not both.";
+            return new Options(positional, dryRun, group, person, output, reason, rest.ToArray(), problem);
+
+            string? Missing(string name)
+            {
+                problem ??= $"{name} needs a value.";
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using Marten;
+using NodaTime;
+
+namespace MembershipLedger.Memberships.SignatureLists;
+
+/// <summary>What the import did, or would do, with one person of the list.</summary>
+/// <param name="Outcome"><c>sign-up</c> (a dry run: would be appended), <c>signed-up</c>, <c>already-a-member</c>, <c>listed-again</c> or <c>refused</c>.</param>
+public sealed record SignatureOutcome(int Line, string Username, Instant? SignedAt, string? Zone, bool ZoneAssumed, string Outcome, string? Detail);
+
+/// <summary>A signature list's import: each person's outcome, and each line that was not understood.</summary>
+public sealed record SignatureImportReport(
+    string GroupId, bool DryRun, int SignUps, int Undated, IReadOnlyList<SignatureOutcome> People, IReadOnlyList<UnreadLine> NotUnderstood);
+
+/// <summary>
+/// Turns a read signature list into sign-ups of one group, through the same decision as a sign-up over HTTP, in
+/// one transaction: either every new sign-up of the list lands or none does.
+/// </summary>
+public static class SignatureImport
+{
+    public static async Task<SignatureImportReport> ImportAsync(
+        IDocumentSession session, string groupId, SignatureListReading reading, bool dryRun, Instant now, CancellationToken ct = default)
+    {
+        var people = new List<SignatureOutcome>();
+        foreach (var signature in reading.Signatures)
+        {
+            var key = Affiliation.StreamKey(groupId, signature.Username);
+            var stream = await session.Events.FetchForWriting<Affiliation>(key, ct);
+            var decision = SigningUp.Decide(new SignUpMember(groupId, signature.Username, MemberKind.Individual, signature.SignedAt, Guid.NewGuid()), stream.Aggregate, now);
+            string outcome;
+            string? detail = null;
+            if (decision.Problem is { } problem)
+            {
+                outcome = problem.Name == "already-a-member" ? "already-a-member" : "refused";
+                detail = problem.Detail;
+            }
+            else
+            {
+                outcome = dryRun ? "sign-up" : "signed-up";
+                if (!dryRun) stream.AppendMany(decision.Events);
+            }
+            people.Add(new SignatureOutcome(signature.Line, signature.Username, signature.SignedAt, signature.Zone, signature.ZoneAssumed, outcome, detail));
+        }
+        foreach (var (repeat, firstLine) in reading.Repeats)
+            people.Add(new SignatureOutcome(repeat.Line, repeat.Username, repeat.SignedAt, repeat.Zone, repeat.ZoneAssumed, "listed-again",
+                $"Listed first on line {firstLine}; one person is one member."));
+
+        if (!dryRun) await session.SaveChangesAsync(ct);
+        var signing = people.Where(p => p.Outcome is "sign-up" or "signed-up").ToList();
+        return new SignatureImportReport(groupId, dryRun, signing.Count, signing.Count(p => p.SignedAt is null),
+            people.OrderBy(p => p.Line).ToList(), reading.Unread);
+    }
+}

@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using MembershipLedger.Ledger;
+using NodaTime;
+
+namespace MembershipLedger.Memberships.SignatureLists;
+
+/// <summary>One signature understood on a line of a list.</summary>
+/// <param name="SignedAt">The signature's instant, or null for a line without a time (an undated sign-up).</param>
+/// <param name="Zone">The zone abbreviation the time was read in; "UTC" when the line gave none (Meta's default).</param>
+/// <param name="ZoneAssumed">True when the line gave no zone and UTC was assumed.</param>
+public sealed record Signature(int Line, string Username, Instant? SignedAt, string? Zone, bool ZoneAssumed, string Text);
+
+/// <summary>A line that was not understood, and why.</summary>
+public sealed record UnreadLine(int Line, string Text, string Why);
+
+/// <summary>A list as read: one signature per person (the earliest when listed twice), and the lines not understood.</summary>
+/// <param name="Repeats">Lines naming someone already listed, with the line of their first signature.</param>
+public sealed record SignatureListReading(IReadOnlyList<Signature> Signatures, IReadOnlyList<(Signature Repeat, int FirstLine)> Repeats, IReadOnlyList<UnreadLine> Unread);
+
+/// <summary>
+/// Reads a Meta-Wiki "Interested in participating" list, as a reader copies it from the rendered page or as its
+/// wikitext: one signature a line. Times in Meta's default form (<c>20:24, 8 December 2022 (UTC)</c>, with or
+/// without the zone) and in the content-language forms of the French, German, Spanish and Russian wikis; the
+/// zone abbreviation is honoured. Nothing is guessed: a line whose name or time cannot be read is reported.
+/// </summary>
+public static partial class SignatureList
+{
+    public const int MaxLines = 10_000;
+
+    /// <summary>Zone abbreviations that signatures carry, with their offsets. Ambiguous ones (IST, CST in Asia) are not guessed.</summary>
+    public static readonly IReadOnlyDictionary<string, Offset> Zones = new Dictionary<string, Offset>(StringComparer.Ordinal)
+    {
+        ["UTC"] = Offset.Zero, ["GMT"] = Offset.Zero, ["WET"] = Offset.Zero, ["WEZ"] = Offset.Zero,
+        ["WEST"] = Offset.FromHours(1), ["WESZ"] = Offset.FromHours(1), ["BST"] = Offset.FromHours(1),
+        ["CET"] = Offset.FromHours(1), ["MEZ"] = Offset.FromHours(1), ["CEST"] = Offset.FromHours(2), ["MESZ"] = Offset.FromHours(2),
+        ["EET"] = Offset.FromHours(2), ["OEZ"] = Offset.FromHours(2), ["EEST"] = Offset.FromHours(3), ["OESZ"] = Offset.FromHours(3),
+        ["MSK"] = Offset.FromHours(3), ["МСК"] = Offset.FromHours(3),
+        ["EST"] = Offset.FromHours(-5), ["EDT"] = Offset.FromHours(-4), ["CDT"] = Offset.FromHours(-5),
+        ["MST"] = Offset.FromHours(-7), ["MDT"] = Offset.FromHours(-6), ["PST"] = Offset.FromHours(-8), ["PDT"] = Offset.FromHours(-7),
+        ["ART"] = Offset.FromHours(-3), ["BRT"] = Offset.FromHours(-3),
+    };
+
+    private static readonly Dictionary<string, int> Months = BuildMonths();
+
+    private static Dictionary<string, int> BuildMonths()
+    {
+        var months = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        void Add(int month, params string[] names)
+        {
+            foreach (var name in names) months[name] = month;
+        }
+        // English, French, German (full and abbreviated, with or without the dot), Spanish (full and abbreviated),
+        // Russian (genitive, as dates are written, and nominative).
+        Add(1, "January", "Jan", "janvier", "janv", "Januar", "Jän", "enero", "ene", "января", "январь");
+        Add(2, "February", "Feb", "février", "févr", "Februar", "febrero", "февраля", "февраль");
+        Add(3, "March", "Mar", "mars", "März", "Mär", "marzo", "марта", "март");
+        Add(4, "April", "Apr", "avril", "avr", "abril", "abr", "апреля", "апрель");
+        Add(5, "May", "mai", "Mai", "mayo", "мая", "май");
+        Add(6, "June", "Jun", "juin", "Juni", "junio", "июня", "июнь");
+        Add(7, "July", "Jul", "juillet", "juil", "Juli", "julio", "июля", "июль");
+        Add(8, "August", "Aug", "août", "agosto", "ago", "августа", "август");
+        Add(9, "September", "Sep", "Sept", "septembre", "sept", "septiembre", "setiembre", "сентября", "сентябрь");
+        Add(10, "October", "Oct", "octobre", "Oktober", "Okt", "octubre", "октября", "октябрь");
+        Add(11, "November", "Nov", "novembre", "noviembre", "ноября", "ноябрь");
+        Add(12, "December", "Dec", "décembre", "déc", "Dezember", "Dez", "diciembre", "dic", "декабря", "декабрь");
+        return months;
+    }
+
+    private const string Month = @"(?<month>\p{L}+)\.?";
+    private const string Zone = @"(?:\s*\((?<zone>[A-Za-zА-Яа-я]{2,5})\))?";
+
+    // English (Meta), Russian: "20:24, 8 December 2022 (UTC)"; German: "20:24, 8. Dez. 2022 (CET)"; Spanish: "20:24 8 dic 2022 (UTC)".
+    [GeneratedRegex(@"(?<hour>\d{1,2}):(?<minute>\d{2}),?\s+(?<day>\d{1,2})\.?\s+" + Month + @"\s+(?<year>\d{4})(?:\s*г\.)?" + Zone)]
+    private static partial Regex TimeFirst();
+
+    // French: "8 décembre 2022 à 20:24 (UTC)"; "1er décembre".
+    [GeneratedRegex(@"(?<day>\d{1,2})(?:er)?\s+" + Month + @"\s+(?<year>\d{4})\s+(?:à|a)\s+(?<hour>\d{1,2})[:h](?<minute>\d{2})" + Zone)]
+    private static partial Regex DateFirst();
+
+    // The user link of wikitext: [[User:Name|…]], [[:en:User:Name]], [[m:Benutzer:Name]], {{u|Name}}, in the languages above.
+    [GeneratedRegex(@"\[\[:?(?:[a-z\-]{1,12}:)*(?:User(?:[ _]talk)?|Utilisateur|Utilisatrice|Discussion[ _]utilisateur|Benutzer(?:in)?(?:[ _]Diskussion)?|Usuario|Usuaria|Usuario[ _]discusión|Участник|Участница|Обсуждение[ _]участника|Special:Contributions|Spécial:Contributions|Spezial:Beiträge|Especial:Contribuciones|Служебная:Вклад)[:/](?<name>[^\]\|/#]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex WikitextUserLink();
+
+    [GeneratedRegex(@"\{\{\s*(?:u|user|noping|ping|re)\s*\|\s*(?<name>[^}\|]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex WikitextUserTemplate();
+
+    // The talk link of a rendered signature, in the languages above: "(talk)", "(Talk)", "(discussion)", "(Diskussion)", "(disc)", "(обс.)".
+    [GeneratedRegex(@"\(\s*(?:talk|talk page|discussion|discuter|disc\.?|Diskussion|Disk\.?|discusión|disc|обсуждение|обс\.?)\s*\)", RegexOptions.IgnoreCase)]
+    private static partial Regex TalkLink();
+
+    // What the page's tools add after a signature when it is copied: DiscussionTools' "Reply[reply]", the skip link.
+    [GeneratedRegex(@"(?:\s*(?:Reply\s*\[reply\]|\[reply\]|\[répondre\]|Répondre\[répondre\]|\[Antworten\]|Antworten\[Antworten\]|\[responder\]|Responder\[responder\]|\[ответить\]|Ответить\[ответить\]|Jump to content|Reply))+\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex ToolSuffix();
+
+    // A list marker: "12.", "12)", "#", "*", "•", "#:" — the numbering a reader's copy keeps or a wikitext list.
+    [GeneratedRegex(@"^\s*(?:\d{1,5}[.)]\s+|[#*•·]+:?\s*)")]
+    private static partial Regex ListMarker();
+
+    [GeneratedRegex(@"^(?:User|Utilisateur|Utilisatrice|Benutzer|Benutzerin|Usuario|Usuaria|Участник|Участница)\s*:\s*", RegexOptions.IgnoreCase)]
+    private static partial Regex UserPrefix();
+
+    [GeneratedRegex(@"~{3,5}")]
+    private static partial Regex Tildes();
+
+    public static SignatureListReading Read(string text)
+    {
+        var signatures = new List<Signature>();
+        var unread = new List<UnreadLine>();
+        var lines = text.Replace("\r\n", "\n").Split('\n');
+        for (var i = 0; i < lines.Length && i < MaxLines; i++)
+        {
+            var raw = lines[i].Trim();
+            if (raw.Length == 0) continue;
+            var (signature, why) = ReadLine(i + 1, raw);
+            if (signature is not null) signatures.Add(signature);
+            else unread.Add(new UnreadLine(i + 1, raw, why!));
+        }
+        if (lines.Length > MaxLines)
+            unread.Add(new UnreadLine(MaxLines + 1, "", $"Only the first {MaxLines} lines are read; split the list."));
+
+        // A person listed twice is one member: their earliest signature counts (an undated one only when no other is dated).
+        var kept = new List<Signature>();
+        var repeats = new List<(Signature, int)>();
+        foreach (var group in signatures.GroupBy(s => s.Username, StringComparer.Ordinal))
+        {
+            var first = group.OrderBy(s => s.SignedAt is null).ThenBy(s => s.SignedAt).ThenBy(s => s.Line).First();
+            kept.Add(first);
+            repeats.AddRange(group.Where(s => s != first).Select(s => (s, first.Line)));
+        }
+        return new SignatureListReading(kept.OrderBy(s => s.Line).ToList(), repeats.OrderBy(r => r.Item1.Line).ToList(), unread);
+    }
+
+    /// <summary>Reads one line: a signature, or why not.</summary>
+    public static (Signature? Signature, string? Why) ReadLine(int number, string line)
+    {
+        var text = ToolSuffix().Replace(line, "");
+        text = ListMarker().Replace(text, "").Trim();
+        if (text.Length == 0) return (null, "holds no name.");
+        if (Tildes().IsMatch(text)) return (null, "is an unsigned signature placeholder (~~~~).");
+
+        // The time: the last one on the line is the signature's (an earlier one may be part of a comment).
+        var (time, zone, assumed, timeAt, timeProblem) = FindTime(text);
+        if (timeProblem is not null) return (null, timeProblem);
+
+        string? name;
+        var isWikitext = text.Contains("[[", StringComparison.Ordinal) || text.Contains("{{", StringComparison.Ordinal);
+        if (isWikitext)
+        {
+            var link = WikitextUserLink().Match(text);
+            if (!link.Success) link = WikitextUserTemplate().Match(text);
+            if (!link.Success) return (null, "is wikitext without a user link ([[User:…]]).");
+            name = System.Net.WebUtility.HtmlDecode(link.Groups["name"].Value);
+        }
+        else
+        {
+            var before = timeAt >= 0 ? text[..timeAt] : text;
+            var talk = TalkLink().Match(before);
+            var hasUserPrefix = UserPrefix().IsMatch(before.TrimStart('-', '—', '–', ' '));
+            if (!talk.Success && time is null && !hasUserPrefix)
+                return (null, "shows no signature: no talk link, no User: prefix and no time.");
+            name = talk.Success ? before[..talk.Index] : before;
+            // Custom signatures: "Omid Jeyhani (-- 12:08, …)" leaves "Omid Jeyhani (--"; the dashes and brackets are not the name.
+            name = name.Trim().TrimEnd('(', '-', '—', '–', ',', '|', '·', ' ').Trim();
+            name = name.TrimStart('-', '—', '–', ' ');
+            name = UserPrefix().Replace(name, "");
+        }
+
+        var username = Usernames.Normalize(name);
+        if (Usernames.Invalid(username, isOrganization: false) is { } invalid) return (null, $"the name '{Shorten(username)}' {invalid}.");
+        if (username.Split(' ').Length > 6) return (null, $"'{Shorten(username)}' reads as a sentence, not an account name.");
+        return (new Signature(number, username, time, time is null ? null : zone, assumed, line), null);
+    }
+
+    private static (Instant? Time, string? Zone, bool Assumed, int At, string? Problem) FindTime(string text)
+    {
+        Match? last = null;
+        foreach (var regex in new[] { TimeFirst(), DateFirst() })
+            foreach (Match m in regex.Matches(text))
+                if (last is null || m.Index > last.Index) last = m;
+        if (last is null) return (null, null, false, -1, null);
+
+        var g = last.Groups;
+        if (!Months.TryGetValue(g["month"].Value, out var month))
+            return (null, null, false, last.Index, $"'{g["month"].Value}' is not a month name this importer knows (English, French, German, Spanish, Russian).");
+        var year = int.Parse(g["year"].Value, CultureInfo.InvariantCulture);
+        var day = int.Parse(g["day"].Value, CultureInfo.InvariantCulture);
+        var hour = int.Parse(g["hour"].Value, CultureInfo.InvariantCulture);
+        var minute = int.Parse(g["minute"].Value, CultureInfo.InvariantCulture);
+        if (year < 2001 || day < 1 || day > CalendarSystem.Iso.GetDaysInMonth(Math.Clamp(year, 1, 9999), month) || hour > 23 || minute > 59)
+            return (null, null, false, last.Index, $"'{last.Value}' is not a possible time.");
+
+        var zone = g["zone"].Success ? g["zone"].Value.ToUpper(CultureInfo.InvariantCulture) : null;
+        var assumed = zone is null;
+        zone ??= "UTC";
+        if (!Zones.TryGetValue(zone, out var offset))
+            return (null, null, false, last.Index, $"the zone '{zone}' is not one this importer can place ({string.Join(", ", Zones.Keys)}).");
+        var local = new LocalDateTime(year, month, day, hour, minute);
+        return (new OffsetDateTime(local, offset).ToInstant(), zone, assumed, last.Index, null);
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
+}

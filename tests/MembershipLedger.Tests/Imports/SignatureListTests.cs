@@ -1,0 +1,141 @@
+using MembershipLedger.Memberships.SignatureLists;
+using NodaTime;
+
+namespace MembershipLedger.Tests.Imports;
+
+/// <summary>Reading signature lists as readers copy them from Meta-Wiki, and as wikitext.</summary>
+public class SignatureListTests
+{
+    // Seed 001, the Tajik list exactly as copied from the rendered page (the last line keeps the skip link the copy caught).
+    public const string TajikList = """
+          1. Darafsh Kaviyani (Talk)
+          2. --Mardetanha (talk) 20:24, 8 December 2022 (UTC)Reply[reply]
+          3. VASHGIRD (talk)
+          4. --Нурмуҳаммад Шамс (talk) 04:16, 9 December 2022 (UTC)Reply[reply]
+          5. Jaloliddin Madaminov (talk) 04:27, 9 December 2022 (UTC).Reply[reply]
+          6. Искандар Ориф (talk) 05:00, 9 December 2022 (UTC)Reply[reply]
+          7. Yoonoos.tj (talk) 09:12, 9 December 2022 (UTC)Reply[reply]
+          8. Farorud (talk) 11:13, 9 December 2022 (UTC)Reply[reply]
+          9. Omid Jeyhani (-- 12:08, 9 December 2022 (UTC))Reply[reply]
+          10. TITANTJ (talk) 07:23, 10 December 2022 (UTC)Reply[reply]
+          11. Kagansky (talk) 15:54, 17 February 2023 (UTC)Reply[reply]
+          12. Erokhin (talk) 12:28, 2 April 2023 (UTC)Reply[reply]
+          13. Daniel Mietchen (talk) 20:02, 26 April 2023 (UTC)Reply[reply]Jump to content
+        """;
+
+    private static Instant Utc(int y, int mo, int d, int h, int mi) => Instant.FromUtc(y, mo, d, h, mi);
+
+    [Fact]
+    public void The_Tajik_list_reads_as_13_people_2_of_them_undated()
+    {
+        var reading = SignatureList.Read(TajikList);
+
+        Assert.Empty(reading.Unread);
+        Assert.Equal(
+            ["Darafsh Kaviyani", "Mardetanha", "VASHGIRD", "Нурмуҳаммад Шамс", "Jaloliddin Madaminov", "Искандар Ориф", "Yoonoos.tj",
+             "Farorud", "Omid Jeyhani", "TITANTJ", "Kagansky", "Erokhin", "Daniel Mietchen"],
+            reading.Signatures.Select(s => s.Username));
+        Assert.Null(reading.Signatures[0].SignedAt);
+        Assert.Null(reading.Signatures[2].SignedAt);
+        Assert.Equal(Utc(2022, 12, 8, 20, 24), reading.Signatures[1].SignedAt);
+        Assert.Equal(Utc(2022, 12, 9, 12, 8), reading.Signatures[8].SignedAt); // the custom signature
+        Assert.Equal(Utc(2023, 4, 26, 20, 2), reading.Signatures[12].SignedAt);
+    }
+
+    [Fact]
+    public void The_Mali_list_reads_User_prefixed_names_as_undated_sign_ups()
+    {
+        var reading = SignatureList.Read("""
+              1. User:FatGueye
+              14. User:Modibo_DAMA
+              22. User:Élèvedespoètes
+              23. User:Masdell'arté
+              26. User:Monsieur qualité
+            """);
+
+        Assert.Empty(reading.Unread);
+        Assert.Equal(["FatGueye", "Modibo DAMA", "Élèvedespoètes", "Masdell'arté", "Monsieur qualité"], reading.Signatures.Select(s => s.Username));
+        Assert.All(reading.Signatures, s => Assert.Null(s.SignedAt));
+    }
+
+    [Fact]
+    public void Wikimania_names_keep_their_WMF_suffix_and_what_is_no_signature_is_reported()
+    {
+        var reading = SignatureList.Read("""
+              1. FKoudijs (WMF) (talk) 16:33, 2 March 2015 (UTC)[reply]
+              6. --Mahmoudalrawi (talk) 21:19, 17 March 2015 (UTC)[reply]
+              9. Trizek (talk), on behalf of la NCO, 16:03, 8 July 2015 (UTC)[reply]
+              10. Add your username here.Jump to content
+            """);
+
+        Assert.Equal(["FKoudijs (WMF)", "Mahmoudalrawi", "Trizek"], reading.Signatures.Select(s => s.Username));
+        Assert.Equal(Utc(2015, 7, 8, 16, 3), reading.Signatures[2].SignedAt);
+        var unread = Assert.Single(reading.Unread);
+        Assert.Equal(4, unread.Line);
+        Assert.Contains("no signature", unread.Why);
+    }
+
+    [Theory]
+    [InlineData("Mardetanha (talk) 20:24, 8 December 2022 (UTC)", 20, 24, "UTC", false)]
+    [InlineData("Mardetanha (talk) 20:24, 8 December 2022", 20, 24, "UTC", true)]
+    [InlineData("Mardetanha (discussion) 8 décembre 2022 à 20:24 (UTC)", 20, 24, "UTC", false)]
+    [InlineData("Mardetanha (Diskussion) 20:24, 8. Dez. 2022 (CET)", 19, 24, "CET", false)]
+    [InlineData("Mardetanha (discusión) 20:24 8 dic 2022 (UTC)", 20, 24, "UTC", false)]
+    [InlineData("Mardetanha (обс.) 20:24, 8 декабря 2022 (UTC)", 20, 24, "UTC", false)]
+    [InlineData("Mardetanha (обс.) 23:24, 8 декабря 2022 (MSK)", 20, 24, "MSK", false)]
+    public void Each_wikis_time_format_reads_as_the_same_instant(string line, int utcHour, int utcMinute, string zone, bool assumed)
+    {
+        var (signature, why) = SignatureList.ReadLine(1, line);
+
+        Assert.Null(why);
+        Assert.Equal("Mardetanha", signature!.Username);
+        Assert.Equal(Utc(2022, 12, 8, utcHour, utcMinute), signature.SignedAt);
+        Assert.Equal(zone, signature.Zone);
+        Assert.Equal(assumed, signature.ZoneAssumed);
+    }
+
+    [Theory]
+    [InlineData("# [[User:Mardetanha|Mardetanha]] ([[User talk:Mardetanha|talk]]) 20:24, 8 December 2022 (UTC)", "Mardetanha")]
+    [InlineData("# --[[User:Omid_Jeyhani|<span style=\"color:green\">Omid</span>]] 12:08, 9 December 2022 (UTC)", "Omid Jeyhani")]
+    [InlineData("# [[Utilisateur:FatGueye|Fat]] ([[Discussion utilisateur:FatGueye|discuter]]) 8 décembre 2022 à 20:24 (UTC)", "FatGueye")]
+    [InlineData("# [[:de:Benutzer:Gereon K.|Gereon]] 20:24, 8. Dez. 2022 (CET)", "Gereon K.")]
+    [InlineData("# {{u|Varnent}} 20:24, 8 December 2022 (UTC)", "Varnent")]
+    public void Wikitext_names_come_from_the_user_link_not_the_custom_signature(string line, string name)
+    {
+        var (signature, why) = SignatureList.ReadLine(1, line);
+
+        Assert.Null(why);
+        Assert.Equal(name, signature!.Username);
+        Assert.NotNull(signature.SignedAt);
+    }
+
+    [Fact]
+    public void A_person_listed_twice_is_one_signature_the_earliest_and_the_repeat_is_shown()
+    {
+        var reading = SignatureList.Read("""
+            # Farorud (talk) 11:13, 9 December 2022 (UTC)
+            # Kagansky (talk) 15:54, 17 February 2023 (UTC)
+            # Farorud (talk) 09:00, 1 December 2022 (UTC)
+            """);
+
+        Assert.Equal(["Farorud", "Kagansky"], reading.Signatures.Select(s => s.Username).Order());
+        Assert.Equal(Utc(2022, 12, 1, 9, 0), reading.Signatures.Single(s => s.Username == "Farorud").SignedAt);
+        var (repeat, first) = Assert.Single(reading.Repeats);
+        Assert.Equal(1, repeat.Line);
+        Assert.Equal(3, first);
+    }
+
+    [Theory]
+    [InlineData("Mardetanha (talk) 20:24, 8 Decembrie 2022 (UTC)", "not a month")]
+    [InlineData("Mardetanha (talk) 20:24, 31 November 2022 (UTC)", "not a possible time")]
+    [InlineData("Mardetanha (talk) 20:24, 8 December 2022 (IST)", "zone 'IST'")]
+    [InlineData("# ~~~~", "placeholder")]
+    [InlineData("# [[Wikipedia:Sandbox]] 20:24, 8 December 2022 (UTC)", "without a user link")]
+    public void What_cannot_be_read_is_said_not_guessed(string line, string why)
+    {
+        var (signature, problem) = SignatureList.ReadLine(7, line);
+
+        Assert.Null(signature);
+        Assert.Contains(why, problem);
+    }
+}
