@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Marten;
+using Marten.Events;
 using MembershipLedger.Api.Database;
 using MembershipLedger.Interchange;
 using MembershipLedger.Memberships.SignatureLists;
@@ -25,9 +27,11 @@ public static class LedgerCommands
           rebuild                                   rebuild every projection from the events
           import-signatures <groupId> <file|-> [--dry-run] [--reason TEXT]
                                                     import a Meta-Wiki signature list (rendered text or wikitext)
+          catalogue <dir>                           write each event type's JSON Schema into its catalogue entry
+                                                    (events/catalogue); descriptions and examples are kept
         """;
 
-    private static readonly string[] Commands = ["import", "export", "rebuild", "import-signatures", "help", "--help"];
+    private static readonly string[] Commands = ["import", "export", "rebuild", "import-signatures", "catalogue", "help", "--help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -45,6 +49,8 @@ public static class LedgerCommands
             Console.Error.WriteLine(Usage);
             return 2;
         }
+        if (args[0] == "catalogue")
+            return options.Positional.Count == 1 ? WriteCatalogue(Resolve(options.Positional[0])) : Fail("catalogue needs the catalogue's directory.");
 
         var builder = WebApplication.CreateBuilder(options.Rest);
         // Standard output carries exports and reports; the host's own logging stays out of it.
@@ -71,7 +77,7 @@ public static class LedgerCommands
             case "export":
             {
                 ExportScope scope = options.Group is { } g ? new ExportScope.Group(g) : options.Person is { } p ? new ExportScope.Person(p) : new ExportScope.Everything();
-                await using var output = options.Out is { } path ? File.Create(path) : Console.OpenStandardOutput();
+                await using var output = options.Out is { } path ? File.Create(Resolve(path)) : Console.OpenStandardOutput();
                 var count = await LedgerExport.ExportAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), scope, output);
                 Console.Error.WriteLine($"{count:N0} events exported.");
                 return 0;
@@ -99,10 +105,41 @@ public static class LedgerCommands
         return Fail($"Unknown command '{args[0]}'.");
     }
 
+    /// <summary>Refreshes the schema of every entry (creating entries for new types) and keeps the hand-written parts.</summary>
+    private static int WriteCatalogue(string directory)
+    {
+        var options = new StoreOptions();
+        using var dataSource = NpgsqlDataSource.Create("Host=localhost");
+        LedgerStore.Configure(options, dataSource, SystemClock.Instance);
+        Directory.CreateDirectory(directory);
+        foreach (var type in ((IReadOnlyEventStoreOptions)options.Events).AllKnownEventTypes().OrderBy(t => t.EventTypeName, StringComparer.Ordinal))
+        {
+            var path = Path.Combine(directory, $"{type.EventTypeName}.json");
+            var entry = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))!.AsObject() : new JsonObject
+            {
+                ["type"] = type.EventTypeName, ["stream"] = "", ["description"] = "", ["appended"] = "", ["example"] = null,
+            };
+            entry["schema"] = EventSchemas.For(type.EventType);
+            File.WriteAllText(path, entry.ToJsonString(CatalogueJson) + "\n");
+            Console.Error.WriteLine(path);
+        }
+        return 0;
+    }
+
+    private static readonly JsonSerializerOptions CatalogueJson = new()
+    {
+        WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     private static readonly JsonSerializerOptions Indented = new(Json.Options) { WriteIndented = true };
 
     private static TextReader Open(string path) =>
-        path == "-" ? new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false, true)) : new StreamReader(path, new UTF8Encoding(false, true));
+        path == "-" ? new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false, true)) : new StreamReader(Resolve(path), new UTF8Encoding(false, true));
+
+    // `dotnet run --project` starts the host in the project's folder; a relative path on its command line means the
+    // folder the user typed it in, which the shell passes as PWD.
+    private static string Resolve(string path) =>
+        Path.IsPathRooted(path) || Environment.GetEnvironmentVariable("PWD") is not { Length: > 0 } shell ? path : Path.Combine(shell, path);
 
     private static int Fail(string message)
     {
