@@ -62,8 +62,7 @@ public static class InterchangeEndpoints
     {
         if (!TryDryRun(http, out var dryRun, out var problem)) return problem!;
         if (http.Request.ContentLength > MaxImportBytes)
-            return TypedResults.Problem($"At most {MaxImportBytes / 1024 / 1024} MB over HTTP; import larger files from the command line.",
-                statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+            return TooLarge($"At most {MaxImportBytes / 1024 / 1024} MB over HTTP; import larger files from the command line.");
         var context = new ImportContext(http.User.Identity?.Name ?? "anonymous", "import", clock.GetCurrentInstant(), dryRun);
         using var reader = new StreamReader(new LimitedStream(http.Request.Body, MaxImportBytes), new UTF8Encoding(false, throwOnInvalidBytes: true));
         ImportReport report;
@@ -73,8 +72,7 @@ public static class InterchangeEndpoints
         }
         catch (LimitedStream.TooLongException)
         {
-            return TypedResults.Problem($"At most {MaxImportBytes / 1024 / 1024} MB over HTTP; import larger files from the command line.",
-                statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+            return TooLarge($"At most {MaxImportBytes / 1024 / 1024} MB over HTTP; import larger files from the command line.");
         }
         catch (DecoderFallbackException)
         {
@@ -100,8 +98,7 @@ public static class InterchangeEndpoints
         }
         catch (LimitedStream.TooLongException)
         {
-            return TypedResults.Problem($"A signature list is at most {MaxSignatureListBytes / 1024} KB.",
-                statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+            return TooLarge($"A signature list is at most {MaxSignatureListBytes / 1024} KB.");
         }
         catch (DecoderFallbackException)
         {
@@ -115,6 +112,9 @@ public static class InterchangeEndpoints
         var report = await SignatureImport.ImportAsync(session, groupId, reading, dryRun, clock.GetCurrentInstant(), http.RequestAborted);
         return TypedResults.Ok(report);
     }
+
+    private static IResult TooLarge(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
 
     private static async Task<string> ReadTextAsync(HttpRequest request, int maxBytes)
     {

@@ -64,7 +64,7 @@ public static class LedgerExport
         {
             string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
             LedgerLines.Write(writer, reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3),
-                System.Text.Encoding.UTF8.GetBytes(reader.GetString(4)), Instant.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(5)),
+                reader.GetString(4), Instant.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(5)),
                 Text(6), Text(7), Text(8), Text(9));
             // One JSON value a line: the writer is reset after each, as NDJSON has no enclosing array.
             await writer.FlushAsync(ct);

@@ -56,9 +56,7 @@ public static class LedgerImport
         }
         if (problems.Count > 0) return new ImportReport(number, lines.Count, 0, 0, 0, 0, false, context.DryRun, problems);
 
-        var db = ((DocumentStore)store).Options.Tenancy.Default.Database;
-        await using var connection = (NpgsqlConnection)db.CreateConnection();
-        await connection.OpenAsync(ct);
+        await using var connection = await LedgerStore.OpenConnectionAsync(store, ct);
         var present = await ExistingIdsAsync(connection, lines.Select(l => l.Id).ToArray(), ct);
         var fresh = lines.Where(l => !present.Contains(l.Id)).ToList();
         var byStream = fresh.GroupBy(l => l.Stream, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
@@ -85,12 +83,13 @@ public static class LedgerImport
                 next++;
             }
         }
+        if (problems.Count > 0) return new ImportReport(number, lines.Count, lines.Count - fresh.Count, 0, 0, 0, false, context.DryRun, problems);
+
         var newStreams = byStream.Keys.Where(k => !versions.ContainsKey(k)).ToHashSet(StringComparer.Ordinal);
         var bulk = fresh.Where(l => newStreams.Contains(l.Stream)).ToList();
         var appended = fresh.Where(l => !newStreams.Contains(l.Stream)).ToList();
-        if (problems.Count > 0 || context.DryRun || fresh.Count == 0)
-            return new ImportReport(number, lines.Count, lines.Count - fresh.Count, problems.Count > 0 ? 0 : bulk.Count, problems.Count > 0 ? 0 : appended.Count,
-                problems.Count > 0 ? 0 : newStreams.Count, false, context.DryRun, problems);
+        if (context.DryRun || fresh.Count == 0)
+            return new ImportReport(number, lines.Count, lines.Count - fresh.Count, bulk.Count, appended.Count, newStreams.Count, false, context.DryRun, []);
 
         var events = (IEventRegistry)((DocumentStore)store).Options.Events;
         if (bulk.Count > 0)

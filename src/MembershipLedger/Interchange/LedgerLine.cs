@@ -42,10 +42,6 @@ public sealed class LedgerLines
     public LedgerLines(IEnumerable<IEventType> registered) =>
         _types = registered.ToDictionary(t => t.EventTypeName, t => t.EventType, StringComparer.Ordinal);
 
-    public IReadOnlyCollection<string> TypeNames => _types.Keys;
-
-    public bool TryGetType(string name, out Type type) => _types.TryGetValue(name, out type!);
-
     /// <summary>Parses one line; a problem names the field at fault and nothing is returned.</summary>
     public (LedgerLine? Line, LineProblem? Problem) Parse(int lineNumber, string text)
     {
@@ -131,7 +127,7 @@ public sealed class LedgerLines
     }
 
     /// <summary>Writes one event as a line, its data as stored (so masked data stays masked).</summary>
-    public static void Write(Utf8JsonWriter writer, Guid id, string stream, long version, string type, ReadOnlySpan<byte> storedData,
+    public static void Write(Utf8JsonWriter writer, Guid id, string stream, long version, string type, string storedData,
         Instant recordedAt, string? recordedBy, string? source, string? reason, string? correlationId)
     {
         writer.WriteStartObject();

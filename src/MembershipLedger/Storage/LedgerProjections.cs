@@ -19,10 +19,8 @@ public static class LedgerProjections
     /// </summary>
     public static async Task RebuildAsync(IDocumentStore store, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
-        var db = ((DocumentStore)store).Options.Tenancy.Default.Database;
-        await using (var connection = (NpgsqlConnection)db.CreateConnection())
+        await using (var connection = await LedgerStore.OpenConnectionAsync(store, ct))
         {
-            await connection.OpenAsync(ct);
             await using var truncate = new NpgsqlCommand($"truncate {string.Join(", ", LedgerSchema.ProjectionTables)}", connection);
             await truncate.ExecuteNonQueryAsync(ct);
         }

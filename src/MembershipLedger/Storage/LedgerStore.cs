@@ -26,6 +26,14 @@ public static class LedgerStore
         return NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
+    /// <summary>An open connection to the store's database, for the statements Marten has no API for (imports, truncation before a rebuild).</summary>
+    public static async Task<NpgsqlConnection> OpenConnectionAsync(IDocumentStore store, CancellationToken ct = default)
+    {
+        var connection = (NpgsqlConnection)((DocumentStore)store).Options.Tenancy.Default.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
     public static void Configure(StoreOptions options, NpgsqlDataSource dataSource, IClock clock)
     {
         options.Connection(dataSource);

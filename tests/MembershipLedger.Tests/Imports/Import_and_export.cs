@@ -151,7 +151,7 @@ public class Import_and_export(LedgerApp app) : LedgerTest(app)
 
         Assert.True(report.GetProperty("dryRun").GetBoolean());
         Assert.Equal(106, report.GetProperty("bulk").GetInt32());
-        Assert.Equal(File.ReadLines(SampleLedger.Files[0]).Concat(SampleLedger.Files.Skip(1).SelectMany(File.ReadLines))
+        Assert.Equal(SampleLedger.Files.SelectMany(File.ReadLines)
             .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("stream").GetString()).Distinct().Count(), report.GetProperty("newStreams").GetInt32());
         Assert.Equal(0, await App.EventCountAsync());
     }
