@@ -3,7 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Marten;
 using Marten.Events;
+using MembershipLedger.Access;
 using MembershipLedger.Api.Database;
+using MembershipLedger.People;
 using MembershipLedger.Interchange;
 using MembershipLedger.Memberships.SignatureLists;
 using MembershipLedger.Storage;
@@ -29,9 +31,15 @@ public static class LedgerCommands
                                                     import a Meta-Wiki signature list (rendered text or wikitext)
           catalogue <dir>                           write each event type's JSON Schema into its catalogue entry
                                                     (events/catalogue); descriptions and examples are kept
+          keys create --principal NAME --role admin|auditor|organizer [--group ID]
+                                                    issue an API key; the key is printed once, the ledger keeps its hash
+          keys list                                 list the keys (never their secrets)
+          keys revoke <key-id>                      revoke a key; requests with it get 401 from then on
+          verify                                    recompute the event chain; exit 1 naming the first altered event
+          erase <username> --reason TEXT            erase a person's personal data (they stay on rosters as a pseudonym)
         """;
 
-    private static readonly string[] Commands = ["import", "export", "rebuild", "import-signatures", "catalogue", "help", "--help"];
+    private static readonly string[] Commands = ["import", "export", "rebuild", "import-signatures", "catalogue", "keys", "verify", "erase", "help", "--help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -70,7 +78,7 @@ public static class LedgerCommands
             {
                 if (options.Positional.Count != 1) return Fail("import needs one file (or - for standard input).");
                 using var reader = Open(options.Positional[0]);
-                var report = await LedgerImport.ImportAsync(store, reader, new ImportContext(Environment.UserName, "command-line", clock.GetCurrentInstant(), options.DryRun), progress);
+                var report = await LedgerImport.ImportAsync(store, reader, new ImportContext(CommandLinePrincipal, "command-line", clock.GetCurrentInstant(), options.DryRun, CorrelationId: Guid.NewGuid().ToString()), progress);
                 Console.WriteLine(JsonSerializer.Serialize(report, Indented));
                 return report.Refused ? 1 : 0;
             }
@@ -94,15 +102,75 @@ public static class LedgerCommands
                 if (await session.LoadAsync<MembershipLedger.Groups.GroupProfile>(groupId) is null) return Fail($"No group '{groupId}' is registered.");
                 using var reader = Open(options.Positional[1]);
                 var reading = SignatureList.Read(await reader.ReadToEndAsync());
-                session.LastModifiedBy = Environment.UserName;
+                session.LastModifiedBy = CommandLinePrincipal;
+                session.CorrelationId = Guid.NewGuid().ToString();
                 session.SetHeader(EventMetadata.Source, "command-line");
                 if (options.Reason is { } reason) session.SetHeader(EventMetadata.Reason, reason);
                 var report = await SignatureImport.ImportAsync(session, groupId, reading, options.DryRun, clock.GetCurrentInstant());
                 Console.WriteLine(JsonSerializer.Serialize(report, Indented));
                 return 0;
             }
+            case "keys":
+                return await KeysAsync(store, clock, options);
+            case "verify":
+            {
+                var verification = await EventChain.VerifyAsync(store);
+                Console.WriteLine(JsonSerializer.Serialize(verification, Indented));
+                if (verification.FirstBroken is { } broken) Console.Error.WriteLine(broken.Detail);
+                return verification.Intact ? 0 : 1;
+            }
+            case "erase":
+            {
+                if (options.Positional.Count != 1) return Fail("erase needs the person's username.");
+                if (options.Reason is not { Length: > 0 } why) return Fail("erase needs --reason: the request it answers.");
+                var name = MembershipLedger.Ledger.Usernames.Normalize(options.Positional[0]);
+                var report = await Erasure.EraseAsync(store, new ErasureRequest(name, why, CommandLinePrincipal, "command-line", Guid.NewGuid().ToString()));
+                if (report is null) return Fail($"No event of the ledger names {name}.");
+                Console.WriteLine(JsonSerializer.Serialize(report, Indented));
+                return 0;
+            }
         }
         return Fail($"Unknown command '{args[0]}'.");
+    }
+
+    private static async Task<int> KeysAsync(IDocumentStore store, IClock clock, Options options)
+    {
+        await using var session = store.LightweightSession();
+        switch (options.Positional.FirstOrDefault())
+        {
+            case "create":
+            {
+                if (!WireNames<AccessRole>.TryParse(options.Role, out var role)) return Fail("keys create needs --role admin, auditor or organizer.");
+                var principal = options.Principal ?? "";
+                if (ApiKeys.Invalid(principal, role, options.Group) is { } why) return Fail(why);
+                if (options.Group is { } group && await session.LoadAsync<MembershipLedger.Groups.GroupProfile>(group) is null)
+                    return Fail($"No group '{group}' is registered.");
+                var issued = ApiKeys.Issue(principal, role, options.Group, clock.GetCurrentInstant(), CommandLinePrincipal);
+                session.Insert(issued.Key);
+                await session.SaveChangesAsync();
+                Console.Error.WriteLine($"Key {issued.Key.Id} for {principal} ({Json.Kind(role)}{(issued.Key.GroupId is { } g ? $" of {g}" : "")}). It is shown this once:");
+                Console.WriteLine(issued.Token);
+                return 0;
+            }
+            case "list":
+                foreach (var key in await session.Query<ApiKey>().ToListAsync())
+                    Console.WriteLine(string.Join('\t', key.Id, key.Principal, Json.Kind(key.Role), key.GroupId ?? "-", key.CreatedAt,
+                        key.RevokedAt is { } at ? $"revoked {at}" : "active"));
+                return 0;
+            case "revoke" when options.Positional.Count == 2:
+            {
+                if (await session.LoadAsync<ApiKey>(options.Positional[1]) is not { } key) return Fail($"No key '{options.Positional[1]}'.");
+                if (!key.IsRevoked)
+                {
+                    session.Store(key with { RevokedAt = clock.GetCurrentInstant() });
+                    await session.SaveChangesAsync();
+                }
+                Console.Error.WriteLine($"Key {key.Id} of {key.Principal} is revoked.");
+                return 0;
+            }
+            default:
+                return Fail("keys create | keys list | keys revoke <key-id>");
+        }
     }
 
     /// <summary>Refreshes the schema of every entry (creating entries for new types) and keeps the hand-written parts.</summary>
@@ -141,6 +209,9 @@ public static class LedgerCommands
     private static string Resolve(string path) =>
         Path.IsPathRooted(path) || Environment.GetEnvironmentVariable("PWD") is not { Length: > 0 } shell ? path : Path.Combine(shell, path);
 
+    /// <summary>Who a command-line write is recorded under: the operating-system account that ran it.</summary>
+    private static string CommandLinePrincipal => $"{Environment.UserName}@command-line";
+
     private static int Fail(string message)
     {
         Console.Error.WriteLine(message);
@@ -148,14 +219,15 @@ public static class LedgerCommands
     }
 
     private sealed record Options(
-        List<string> Positional, bool DryRun, string? Group, string? Person, string? Out, string? Reason, string[] Rest, string? Problem)
+        List<string> Positional, bool DryRun, string? Group, string? Person, string? Out, string? Reason, string? Principal, string? Role,
+        string[] Rest, string? Problem)
     {
         public static Options Parse(string[] args)
         {
             var positional = new List<string>();
             var rest = new List<string>();
             bool dryRun = false;
-            string? group = null, person = null, output = null, reason = null, problem = null;
+            string? group = null, person = null, output = null, reason = null, principal = null, role = null, problem = null;
             for (var i = 0; i < args.Length; i++)
             {
                 string? Value() => i + 1 < args.Length ? args[++i] : null;
@@ -166,6 +238,8 @@ public static class LedgerCommands
                     case "--person": person = Value() ?? Missing("--person"); break;
                     case "--out": output = Value() ?? Missing("--out"); break;
                     case "--reason": reason = Value() ?? Missing("--reason"); break;
+                    case "--principal": principal = Value() ?? Missing("--principal"); break;
+                    case "--role": role = Value() ?? Missing("--role"); break;
                     // Host settings (--ConnectionStrings:Ledger=…, --LEDGER_DATA_DIR=…) pass through to configuration.
                     case var setting when setting.StartsWith("--", StringComparison.Ordinal) && setting.Contains('='): rest.Add(setting); break;
                     case var flag when flag.StartsWith("--", StringComparison.Ordinal) && flag.Length > 2: problem ??= $"Unknown option {flag}."; break;
@@ -173,7 +247,7 @@ public static class LedgerCommands
                 }
             }
             if (group is not null && person is not null) problem ??= "Export a group or a person, not both.";
-            return new Options(positional, dryRun, group, person, output, reason, rest.ToArray(), problem);
+            return new Options(positional, dryRun, group, person, output, reason, principal, role, rest.ToArray(), problem);
 
             string? Missing(string name)
             {

@@ -1,10 +1,14 @@
+using MembershipLedger.Access;
+using MembershipLedger.Api.Access;
 using MembershipLedger.Api.Activities;
 using MembershipLedger.Api.Grants;
+using MembershipLedger.Api.Http;
 using MembershipLedger.Api.Interchange;
 using MembershipLedger.Api.Timelines;
 using Marten;
 using MembershipLedger.Api.Groups;
 using MembershipLedger.Api.Memberships;
+using MembershipLedger.Api.People;
 using MembershipLedger.Api.Samples;
 using MembershipLedger.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -41,6 +45,8 @@ public static class LedgerHost
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseApiKeys();
+        app.UseIdempotencyKeys();
         app.MapOpenApi();
         app.MapGroupEndpoints();
         app.MapMembershipEndpoints();
@@ -50,6 +56,22 @@ public static class LedgerHost
         app.MapGrantEndpoints();
         app.MapTimelineEndpoints();
         app.MapInterchangeEndpoints();
+        app.MapPeopleEndpoints();
+        app.MapAdminEndpoints();
+    }
+
+    /// <summary>
+    /// On the first start of a ledger that has no keys at all, issues one for the local admin. Printing it is the one
+    /// time it exists in clear: the ledger keeps only its hash.
+    /// </summary>
+    private static async Task<string?> FirstAdminKeyAsync(IDocumentStore store, IClock clock)
+    {
+        await using var session = store.LightweightSession();
+        if (await session.Query<ApiKey>().AnyAsync()) return null;
+        var issued = ApiKeys.Issue("local-admin", AccessRole.Admin, null, clock.GetCurrentInstant(), "first start");
+        session.Insert(issued.Key);
+        await session.SaveChangesAsync();
+        return issued.Token;
     }
 
     /// <summary>Once the server listens: load the samples into an empty ledger and print where to start.</summary>
@@ -57,15 +79,21 @@ public static class LedgerHost
     {
         app.Lifetime.ApplicationStarted.Register(() =>
         {
+            var store = app.Services.GetRequiredService<IDocumentStore>();
+            var clock = app.Services.GetRequiredService<IClock>();
             var loaded = app.Configuration.GetValue("Ledger:LoadSamples", true)
-                && SampleLedger.LoadIfEmptyAsync(app.Services.GetRequiredService<IDocumentStore>(), app.Services.GetRequiredService<IClock>())
-                    .GetAwaiter().GetResult();
+                && SampleLedger.LoadIfEmptyAsync(store, clock).GetAwaiter().GetResult();
+            var adminKey = FirstAdminKeyAsync(store, clock).GetAwaiter().GetResult();
+            var keyText = adminKey is null
+                ? "API keys: dotnet run --project src/MembershipLedger.Api -- keys list (a key is shown only when it is created)"
+                : $"The local admin's API key, shown this once (the ledger keeps only its hash):\n   export KEY={adminKey}";
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? DefaultUrl;
             Console.WriteLine(
                 $"""
 
                  MembershipLedger is running at {address}
                  Data: {databaseDescription}{(loaded ? " (sample groups loaded)" : "")}
+                 {keyText}
 
                  Try:
                    curl '{address}/groups'
@@ -74,8 +102,9 @@ public static class LedgerHost
                    curl '{address}/grants/ma-strategy-salon-2019/spend-trail'
                    curl '{address}/groups/wikimedians-of-mali/timeline'
                    curl '{address}/people/Mardetanha/history'
-                   curl '{address}/groups/tajik-wikimedians/export'
-                   curl -H 'Content-Type: text/plain' --data-binary @list.txt '{address}/groups/tajik-wikimedians/imports/signatures?dryRun=true'
+                   curl -H "X-Api-Key: $KEY" '{address}/groups/tajik-wikimedians/export'
+                   curl -H "X-Api-Key: $KEY" -H 'Content-Type: text/plain' --data-binary @list.txt '{address}/groups/tajik-wikimedians/imports/signatures?dryRun=true'
+                   curl -H "X-Api-Key: $KEY" '{address}/admin/verify'
                    OpenAPI: {address}/openapi/v1.json
                    Command line: dotnet run --project src/MembershipLedger.Api -- help
 

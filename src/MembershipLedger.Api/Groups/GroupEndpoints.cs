@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Marten;
+using MembershipLedger.Api.Access;
 using MembershipLedger.Api.Http;
 using MembershipLedger.Groups;
 using MembershipLedger.Ledger;
@@ -23,9 +24,14 @@ public sealed record GroupResponse(
     string Id, string Name, GroupKind Kind, string CountryCode, IReadOnlyList<string> Languages, string TimeZone,
     PartialDate? FoundedOn, IReadOnlyList<ContactChannel> ContactChannels, Instant RegisteredAt, Instant UpdatedAt, long Version)
 {
-    public static GroupResponse From(GroupProfile g) => new(
+    /// <param name="personal">Whether the reader may see personal data; if not, e-mail channels (often a person's own address) are left out.</param>
+    public static GroupResponse From(GroupProfile g, bool personal = true) => new(
         g.Id, g.Profile.Name, g.Profile.Kind, g.Profile.CountryCode, g.Profile.Languages, g.Profile.TimeZone.Id,
-        g.Profile.FoundedOn, g.Profile.ContactChannels, g.RegisteredAt, g.UpdatedAt, g.Version);
+        g.Profile.FoundedOn, personal ? g.Profile.ContactChannels : g.Profile.ContactChannels.Where(c => !IsPersonal(c)).ToList(),
+        g.RegisteredAt, g.UpdatedAt, g.Version);
+
+    private static bool IsPersonal(ContactChannel channel) =>
+        channel.Kind.Contains("mail", StringComparison.OrdinalIgnoreCase) || channel.Value.Contains('@') || channel.Value.Contains("(_AT_)");
 }
 
 public static partial class GroupEndpoints
@@ -33,7 +39,8 @@ public static partial class GroupEndpoints
     [GeneratedRegex("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
     private static partial Regex LanguageCode();
 
-    public static bool IsGroupId(string? id) => Slugs.IsSlug(id);
+    /// <summary>A slug; "ledger" is reserved for the ledger's own streams (<c>ledger:erasures</c>).</summary>
+    public static bool IsGroupId(string? id) => Slugs.IsSlug(id) && id != "ledger";
 
     public static void MapGroupEndpoints(this IEndpointRouteBuilder app)
     {
@@ -54,6 +61,7 @@ public static partial class GroupEndpoints
 
     private static async Task<IResult> Register(HttpContext http, IDocumentSession session)
     {
+        if (Permissions.RefuseUnlessAdmin(http) is { } notAdmin) return notAdmin;
         var (body, problem) = await JsonBody.ReadAsync(http.Request);
         if (body is null) return problem!;
         var id = body.String("id", required: true, maxLength: 64);
@@ -81,22 +89,28 @@ public static partial class GroupEndpoints
         return TypedResults.Created($"/groups/{id}", GroupResponse.From(created!));
     }
 
-    private static async Task<IResult> List(IQuerySession session, CancellationToken ct)
+    private static async Task<IResult> List(HttpContext http, IQuerySession session, CancellationToken ct)
     {
         var all = await session.Query<GroupProfile>().OrderBy(g => g.Id).ToListAsync(ct);
-        return TypedResults.Ok(all.Select(GroupResponse.From).ToList());
+        return TypedResults.Ok(all.Select(g => GroupResponse.From(g, Permissions.SeesPersonalData(http.User, g.Id))).ToList());
     }
 
-    private static async Task<IResult> Get(string groupId, IQuerySession session, CancellationToken ct) =>
-        IsGroupId(groupId) && await session.LoadAsync<GroupProfile>(groupId, ct) is { } group
-            ? TypedResults.Ok(GroupResponse.From(group))
-            : Problems.UnknownGroup(groupId);
+    private static async Task<IResult> Get(string groupId, HttpContext http, IQuerySession session, CancellationToken ct)
+    {
+        if (!IsGroupId(groupId) || await session.LoadAsync<GroupProfile>(groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
+        Versions.Tag(http.Response, group.Version);
+        return TypedResults.Ok(GroupResponse.From(group, Permissions.SeesPersonalData(http.User, group.Id)));
+    }
 
     private static async Task<IResult> Change(string groupId, HttpContext http, IDocumentSession session, bool partial)
     {
         if (!IsGroupId(groupId)) return Problems.UnknownGroup(groupId);
+        if (Permissions.RefuseWrite(http, groupId) is { } notYours) return notYours;
+        if (Versions.Expected(http.Request) is { Problem: { } badHeader }) return badHeader;
+        var expected = Versions.Expected(http.Request).Version;
         var stream = await session.Events.FetchForWriting<GroupProfile>(groupId, http.RequestAborted);
         if (stream.Aggregate is not { } current) return Problems.UnknownGroup(groupId);
+        if (expected is { } version && version != current.Version) return Versions.Stale(version, current.Version);
 
         var (body, problem) = await JsonBody.ReadAsync(http.Request);
         if (body is null) return problem!;
@@ -116,7 +130,7 @@ public static partial class GroupEndpoints
         }
         catch (JasperFx.ConcurrencyException)
         {
-            return Problems.ConcurrentWrite();
+            return expected is { } stale ? Versions.Stale(stale, null) : Problems.ConcurrentWrite();
         }
         return TypedResults.Ok(GroupResponse.From((await session.LoadAsync<GroupProfile>(groupId, http.RequestAborted))!));
     }
@@ -156,24 +170,28 @@ public static partial class GroupEndpoints
         }
         else body.String("foundedOn");
 
-        var channels = body.ObjectArray("contactChannels", (item, path) =>
-        {
-            string? Field(string field, int max)
-            {
-                if (!item.TryGetProperty(field, out var v) || v.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetString()) || v.GetString()!.Length > max)
-                {
-                    body.Error($"{path}.{field}", $"must be a non-empty string of at most {max} characters.");
-                    return null;
-                }
-                return v.GetString()!.Trim();
-            }
-            var channelKind = Field("kind", 40);
-            var value = Field("value", 300);
-            return channelKind is null || value is null ? null : new ContactChannel(channelKind, value);
-        }) ?? current?.ContactChannels ?? [];
+        var channels = ReadChannels(body, "contactChannels") ?? current?.ContactChannels ?? [];
 
         return name is null || kind is null || country is null || languages is null || zone is null
             ? null
             : new GroupProfileDetails(name, kind.Value, country, languages, zone, foundedOn, channels);
     }
+
+    /// <summary>Reads an array of <c>{kind, value}</c> channels; null when the field is absent.</summary>
+    public static IReadOnlyList<ContactChannel>? ReadChannels(JsonBody body, string field) =>
+        body.ObjectArray(field, (item, path) =>
+        {
+            string? Field(string name, int max)
+            {
+                if (!item.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetString()) || v.GetString()!.Length > max)
+                {
+                    body.Error($"{path}.{name}", $"must be a non-empty string of at most {max} characters.");
+                    return null;
+                }
+                return v.GetString()!.Trim();
+            }
+            var kind = Field("kind", 40);
+            var value = Field("value", 300);
+            return kind is null || value is null ? null : new ContactChannel(kind, value);
+        });
 }

@@ -55,9 +55,7 @@ public sealed class JsonBody
         }
     }
 
-    private static IResult TooLarge() =>
-        TypedResults.Problem($"The body is larger than {MaxBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge,
-            title: "Body too large", extensions: new Dictionary<string, object?> { ["field"] = "body" });
+    private static IResult TooLarge() => Problems.TooLarge($"The body is larger than {MaxBytes} bytes.");
 
     public bool Has(string name) => _root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 

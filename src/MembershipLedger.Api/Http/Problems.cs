@@ -27,4 +27,16 @@ public static class Problems
         TypedResults.Problem("Another write to the same record landed first; read it again and retry.",
             statusCode: StatusCodes.Status409Conflict, title: "Concurrent write",
             extensions: new Dictionary<string, object?> { ["rule"] = "concurrent-write" });
+
+    public static IResult TooLarge(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large",
+            extensions: new Dictionary<string, object?> { ["field"] = "body" });
+
+    public static IResult Unauthorized(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Who are you?",
+            extensions: new Dictionary<string, object?> { ["rule"] = "api-key" });
+
+    public static IResult Forbidden(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Not yours to do",
+            extensions: new Dictionary<string, object?> { ["rule"] = "access" });
 }

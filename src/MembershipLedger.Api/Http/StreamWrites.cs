@@ -1,11 +1,13 @@
 using Marten;
+using MembershipLedger.Api.Access;
 using MembershipLedger.Ledger;
 
 namespace MembershipLedger.Api.Http;
 
 /// <summary>
-/// The one write path of every stream: fetch it for writing, decide, append, save. A refused decision returns
-/// before anything is appended; a write that lost a race to the same stream is told so (409).
+/// The one write path of every stream: fetch it for writing, check who is writing, decide, append, save. A refused
+/// write returns before anything is appended; a write that lost a race to the same stream is told so (409), and one
+/// whose <c>If-Match</c> names a version the stream has moved past gets 412.
 /// </summary>
 public static class StreamWrites
 {
@@ -16,9 +18,20 @@ public static class StreamWrites
         IDocumentSession session, HttpContext http, string streamKey, string? reason, Func<TState?, Decision> decide) where TState : class
     {
         var ct = http.RequestAborted;
+        if (Versions.Expected(http.Request) is { Problem: { } badHeader }) return Refused(badHeader);
+        var expected = Versions.Expected(http.Request).Version;
+
         var stream = await session.Events.FetchForWriting<TState>(streamKey, ct);
+        // The key is checked against the groups the stream belongs to now, and below against those it will belong to.
+        if (stream.Aggregate is IBelongsToGroups owned && Permissions.RefuseWrite(http.User, owned.OwningGroups) is { } notYours)
+            return Refused(notYours);
+        if (stream.Aggregate is null && Permissions.RefuseWrite(http.User, []) is { } anonymous) return Refused(anonymous);
+        if (expected is { } version && version != (stream.CurrentVersion ?? 0)) return Refused(Versions.Stale(version, stream.CurrentVersion ?? 0));
+
         var decision = decide(stream.Aggregate);
-        if (decision.Problem is { } refused) return new Outcome(Problems.From(refused), [], 0);
+        if (decision.Problem is { } refused) return Refused(Problems.From(refused));
+        foreach (var moved in decision.Events.OfType<IBelongsToGroups>())
+            if (Permissions.RefuseWrite(http.User, moved.OwningGroups) is { } notTheirs) return Refused(notTheirs);
 
         Recording.Stamp(session, http, reason);
         stream.AppendMany(decision.Events);
@@ -29,9 +42,13 @@ public static class StreamWrites
         catch (Exception e) when (e is JasperFx.ConcurrencyException or JasperFx.Events.ExistingStreamIdCollisionException
                                        or Marten.Exceptions.ExistingStreamIdCollisionException)
         {
-            return new Outcome(Problems.ConcurrentWrite(), [], 0);
+            return Refused(expected is { } stale ? Versions.Stale(stale, null) : Problems.ConcurrentWrite());
         }
 
-        return new Outcome(null, decision.Events, stream.CurrentVersion ?? decision.Events.Count);
+        var reached = stream.CurrentVersion ?? decision.Events.Count;
+        Versions.Tag(http.Response, reached);
+        return new Outcome(null, decision.Events, reached);
     }
+
+    private static Outcome Refused(IResult problem) => new(problem, [], 0);
 }

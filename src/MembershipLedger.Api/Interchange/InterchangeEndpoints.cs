@@ -1,5 +1,6 @@
 using System.Text;
 using Marten;
+using MembershipLedger.Api.Access;
 using MembershipLedger.Api.Http;
 using MembershipLedger.Api.Memberships;
 using MembershipLedger.Interchange;
@@ -24,17 +25,18 @@ public static class InterchangeEndpoints
 
     public static void MapInterchangeEndpoints(this WebApplication app)
     {
-        app.MapGet("/export", (HttpContext http, NpgsqlDataSource db) => Export(http, db, new ExportScope.Everything(), "ledger"))
+        app.MapGet("/export", (HttpContext http, NpgsqlDataSource db) =>
+                Permissions.RefusePersonalRead(http, groupId: null) ?? Export(http, db, new ExportScope.Everything(), "ledger"))
             .WithSummary("Every event of the ledger as NDJSON, in the order they were appended").Produces(200, contentType: NdJson);
         app.MapGet("/groups/{groupId}/export", async (string groupId, HttpContext http, NpgsqlDataSource db, IQuerySession session) =>
                 await AffiliationWrites.LoadGroupAsync(session, groupId, http.RequestAborted) is null
                     ? Problems.UnknownGroup(groupId)
-                    : Export(http, db, new ExportScope.Group(groupId), groupId))
+                    : Permissions.RefusePersonalRead(http, groupId) ?? Export(http, db, new ExportScope.Group(groupId), groupId))
             .WithSummary("A group's events as NDJSON: its own, its members', and those of its activities and grants").Produces(200, contentType: NdJson);
         app.MapGet("/people/{username}/export", (string username, HttpContext http, NpgsqlDataSource db) =>
                 Usernames.Invalid(Usernames.Normalize(username), false) is { } invalid
                     ? Problems.Invalid("username", invalid)
-                    : Export(http, db, new ExportScope.Person(Usernames.Normalize(username)), "person"))
+                    : Permissions.RefusePersonalRead(http, groupId: null) ?? Export(http, db, new ExportScope.Person(Usernames.Normalize(username)), "person"))
             .WithSummary("A person's events as NDJSON: their memberships and roles in every group, their activity sign-ups and participation").Produces(200, contentType: NdJson);
         app.MapPost("/imports/events", ImportEvents)
             .WithSummary("Import NDJSON events (?dryRun=true to check only); events already present are skipped by id")
@@ -60,10 +62,11 @@ public static class InterchangeEndpoints
 
     private static async Task<IResult> ImportEvents(HttpContext http, IDocumentStore store, IClock clock)
     {
+        if (Permissions.RefuseUnlessAdmin(http) is { } notAdmin) return notAdmin;
         if (!TryDryRun(http, out var dryRun, out var problem)) return problem!;
         if (http.Request.ContentLength > MaxImportBytes)
-            return TooLarge($"At most {MaxImportBytes / 1024 / 1024} MB over HTTP; import larger files from the command line.");
-        var context = new ImportContext(http.User.Identity?.Name ?? "anonymous", "import", clock.GetCurrentInstant(), dryRun);
+            return Problems.TooLarge($"At most {MaxImportBytes / 1024 / 1024} MB over HTTP; import larger files from the command line.");
+        var context = new ImportContext(http.User.Identity!.Name!, "import", clock.GetCurrentInstant(), dryRun, CorrelationId: Recording.CorrelationOf(http));
         using var reader = new StreamReader(new LimitedStream(http.Request.Body, MaxImportBytes), new UTF8Encoding(false, throwOnInvalidBytes: true));
         ImportReport report;
         try
@@ -72,7 +75,7 @@ public static class InterchangeEndpoints
         }
         catch (LimitedStream.TooLongException)
         {
-            return TooLarge($"At most {MaxImportBytes / 1024 / 1024} MB over HTTP; import larger files from the command line.");
+            return Problems.TooLarge($"At most {MaxImportBytes / 1024 / 1024} MB over HTTP; import larger files from the command line.");
         }
         catch (DecoderFallbackException)
         {
@@ -91,6 +94,7 @@ public static class InterchangeEndpoints
     {
         if (!TryDryRun(http, out var dryRun, out var problem)) return problem!;
         if (await AffiliationWrites.LoadGroupAsync(session, groupId, http.RequestAborted) is null) return Problems.UnknownGroup(groupId);
+        if (Permissions.RefuseWrite(http, groupId) is { } notYours) return notYours;
         string text;
         try
         {
@@ -98,7 +102,7 @@ public static class InterchangeEndpoints
         }
         catch (LimitedStream.TooLongException)
         {
-            return TooLarge($"A signature list is at most {MaxSignatureListBytes / 1024} KB.");
+            return Problems.TooLarge($"A signature list is at most {MaxSignatureListBytes / 1024} KB.");
         }
         catch (DecoderFallbackException)
         {
@@ -107,14 +111,14 @@ public static class InterchangeEndpoints
         if (string.IsNullOrWhiteSpace(text)) return Problems.Invalid("body", "is empty: paste the list's lines, one signature a line.");
 
         var reading = SignatureList.Read(text);
+        if (reading.Signatures.Count == 0 && reading.Repeats.Count == 0)
+            return Problems.Invalid("body", $"No signature could be read from the list ({reading.Unread.Count} line(s) not understood); "
+                + "paste its lines as the page shows them, e.g. \"--Farorud (talk) 11:13, 9 December 2022 (UTC)\".");
         Recording.Stamp(session, http, http.Request.Query["reason"].ToString() is { Length: > 0 and <= 500 } reason ? reason : null);
         session.SetHeader(EventMetadata.Source, "import");
         var report = await SignatureImport.ImportAsync(session, groupId, reading, dryRun, clock.GetCurrentInstant(), http.RequestAborted);
         return TypedResults.Ok(report);
     }
-
-    private static IResult TooLarge(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
 
     private static async Task<string> ReadTextAsync(HttpRequest request, int maxBytes)
     {

@@ -4,6 +4,7 @@ using MembershipLedger.Api.Http;
 using MembershipLedger.Groups;
 using MembershipLedger.Ledger;
 using MembershipLedger.Memberships;
+using MembershipLedger.People;
 
 namespace MembershipLedger.Api.Memberships;
 
@@ -13,7 +14,13 @@ public static class AffiliationWrites
     public static async Task<GroupProfile?> LoadGroupAsync(IQuerySession session, string groupId, CancellationToken ct) =>
         GroupEndpoints.IsGroupId(groupId) ? await session.LoadAsync<GroupProfile>(groupId, ct) : null;
 
-    public static Task<StreamWrites.Outcome> WriteAsync(
-        IDocumentSession session, HttpContext http, string groupId, string username, string? reason, Func<Affiliation?, Decision> decide) =>
-        StreamWrites.AppendAsync(session, http, Affiliation.StreamKey(groupId, username), reason, decide);
+    /// <summary>Writes to the person's affiliation stream, found through their current name (a renamed account keeps its stream).</summary>
+    public static async Task<StreamWrites.Outcome> WriteAsync(
+        IDocumentSession session, HttpContext http, string groupId, string username, string? reason, Func<Affiliation?, Decision> decide)
+    {
+        var (key, renamed) = await Accounts.StreamKeyAsync(session, groupId, username, http.RequestAborted);
+        return renamed is not null
+            ? new StreamWrites.Outcome(Problems.From(renamed), [], 0)
+            : await StreamWrites.AppendAsync(session, http, key!, reason, decide);
+    }
 }

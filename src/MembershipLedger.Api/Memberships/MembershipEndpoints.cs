@@ -3,6 +3,9 @@ using MembershipLedger.Api.Http;
 using MembershipLedger.Groups;
 using MembershipLedger.Ledger;
 using MembershipLedger.Memberships;
+using MembershipLedger.People;
+using MembershipLedger.Api.Access;
+using MembershipLedger.Api.Groups;
 using NodaTime;
 
 namespace MembershipLedger.Api.Memberships;
@@ -27,10 +30,15 @@ public sealed record CorrectionRequest(string SignedAt, string Reason);
 /// <summary>What a membership write recorded.</summary>
 public sealed record MembershipChange(string GroupId, string Username, string Event, Guid SignUpId, Instant? SignedAt, Instant? EffectiveAt, long Version);
 
-/// <summary>An affiliation's current state.</summary>
+/// <summary>The body of <c>PUT /groups/{groupId}/members/{username}/contact-details</c>: the whole of what is known; omitted means none.</summary>
+/// <param name="Email">An address; the wiki's "name(_AT_)example.org" spelling is accepted.</param>
+/// <param name="Handles">Other ways to reach the person, each a kind (telegram, phone, talk-page) and a value.</param>
+public sealed record ContactDetailsRequest(string? RealName, string? Email, ContactChannel[]? Handles, string? Reason);
+
+/// <summary>An affiliation's current state. <c>contact</c> is null for readers who may not see personal data.</summary>
 public sealed record AffiliationResponse(
     string GroupId, string Username, MemberKind Kind, bool IsMember, Guid? SignUpId, Instant? SignedAt, Instant? EndedAt,
-    IReadOnlyList<HeldRole> Roles, long Version);
+    IReadOnlyList<HeldRole> Roles, PersonContact? Contact, long Version);
 
 public static class MembershipEndpoints
 {
@@ -53,6 +61,9 @@ public static class MembershipEndpoints
             .WithSummary("Record that the group removed a member (reason required)");
         members.MapPost("/{username}/retraction", Retract).Accepts<RetractionRequest>("application/json")
             .Produces<MembershipChange>().ProducesValidationProblem().WithSummary("Retract a sign-up recorded in error");
+        members.MapPut("/{username}/contact-details", RecordContact).Accepts<ContactDetailsRequest>("application/json")
+            .Produces<AffiliationResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Record how to reach a member or contact (personal data: erased on request)");
         members.MapPost("/{username}/correction", Correct).Accepts<CorrectionRequest>("application/json")
             .Produces<MembershipChange>().ProducesValidationProblem().WithSummary("Correct a sign-up's signature time");
     }
@@ -76,15 +87,19 @@ public static class MembershipEndpoints
             new MembershipChange(group.Id, username!, "member-signed-up", command.SignUpId, signedAt, signedAt, outcome.Version));
     }
 
-    private static async Task<IResult> Get(string groupId, string username, IQuerySession session, CancellationToken ct)
+    private static async Task<IResult> Get(string groupId, string username, HttpContext http, IQuerySession session, CancellationToken ct)
     {
         if (await AffiliationWrites.LoadGroupAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         var name = Usernames.Normalize(username);
-        var state = await session.Events.AggregateStreamAsync<Affiliation>(Affiliation.StreamKey(group.Id, name), token: ct);
-        return state is null
-            ? Problems.From(LedgerProblem.NotFound("username", $"The ledger has no record of {name} in {group.Id}."))
-            : TypedResults.Ok(new AffiliationResponse(group.Id, state.Username, state.Kind, state.IsMember, state.Latest?.Id,
-                state.Latest?.SignedAt, state.Latest?.EndedAt, state.Roles.Values.OrderBy(r => r.Role).ToList(), state.Version));
+        var (key, renamed) = await Accounts.StreamKeyAsync(session, group.Id, name, ct);
+        if (renamed is not null) return Problems.From(renamed);
+        var state = await session.Events.AggregateStreamAsync<Affiliation>(key!, token: ct);
+        if (state is null) return Problems.From(LedgerProblem.NotFound("username", $"The ledger has no record of {name} in {group.Id}."));
+        Versions.Tag(http.Response, state.Version);
+        // Contact details are personal data: shown to admins, auditors and the group's own organizers only.
+        var contact = Permissions.SeesPersonalData(http.User, group.Id) ? state.Contact : null;
+        return TypedResults.Ok(new AffiliationResponse(group.Id, state.Username, state.Kind, state.IsMember, state.Latest?.Id,
+            state.Latest?.SignedAt, state.Latest?.EndedAt, state.Roles.Values.OrderBy(r => r.Role).ToList(), contact, state.Version));
     }
 
     private static async Task<IResult> End(string groupId, string username, MembershipEnding ending, HttpContext http, IDocumentSession session, IClock clock)
@@ -130,6 +145,23 @@ public static class MembershipEndpoints
         var outcome = await AffiliationWrites.WriteAsync(session, http, group.Id, name, reason,
             current => CorrectingSignatureTime.Decide(new CorrectSignatureTime(group.Id, name, signedAt!.Value, reason), current, clock.GetCurrentInstant()));
         return outcome.Problem ?? Change(outcome);
+    }
+
+    private static async Task<IResult> RecordContact(string groupId, string username, HttpContext http, IDocumentSession session)
+    {
+        if (await AffiliationWrites.LoadGroupAsync(session, groupId, http.RequestAborted) is not { } group) return Problems.UnknownGroup(groupId);
+        var (body, problem) = await JsonBody.ReadAsync(http.Request);
+        if (body is null) return problem!;
+        var realName = body.String("realName", maxLength: RecordingContactDetails.MaxLength);
+        var email = body.String("email", maxLength: RecordingContactDetails.MaxLength) is { } given ? RecordingContactDetails.NormalizeEmail(given) : null;
+        var handles = GroupEndpoints.ReadChannels(body, "handles") ?? [];
+        var reason = body.String("reason", maxLength: 500);
+        if (body.Problem() is { } invalid) return invalid;
+
+        var name = Usernames.Normalize(username);
+        var outcome = await AffiliationWrites.WriteAsync(session, http, group.Id, name, reason,
+            current => RecordingContactDetails.Decide(new RecordContactDetails(group.Id, name, realName, email, handles), current));
+        return outcome.Problem ?? await Get(group.Id, name, http, session, http.RequestAborted);
     }
 
     /// <summary>Reads and normalizes the <c>username</c> field, reporting it when it is not a valid account name.</summary>

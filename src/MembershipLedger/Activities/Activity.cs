@@ -67,10 +67,16 @@ public sealed record Outcomes(int? ArticlesCreated, int? ArticlesImproved, int? 
 // The events of one activity's stream. Who recorded each, through what and why travel as metadata.
 
 /// <summary>An activity was put on the ledger. The first event of its stream, whether it lies ahead or was recorded afterwards.</summary>
-public sealed record ActivityPlanned(string ActivityId, ActivityDetails Details);
+public sealed record ActivityPlanned(string ActivityId, ActivityDetails Details) : IBelongsToGroups
+{
+    IReadOnlyCollection<string> IBelongsToGroups.OwningGroups => Details.GroupIds;
+}
 
 /// <summary>An activity's description changed (rescheduled, moved, renamed); carries the whole new description and which fields changed.</summary>
-public sealed record ActivityDetailsChanged(string ActivityId, ActivityDetails Details, IReadOnlyList<string> ChangedFields);
+public sealed record ActivityDetailsChanged(string ActivityId, ActivityDetails Details, IReadOnlyList<string> ChangedFields) : IBelongsToGroups
+{
+    IReadOnlyCollection<string> IBelongsToGroups.OwningGroups => Details.GroupIds;
+}
 
 /// <summary>The activity took place.</summary>
 public sealed record ActivityHeld(string ActivityId);
@@ -103,7 +109,10 @@ public sealed record Participation(string Username, ParticipationPart Part, stri
 public sealed partial record Activity(
     string Id, ActivityDetails Details, ActivityStatus Status, ImmutableList<ActivitySignUp> SignUps,
     ImmutableList<Participation> Participation, int? UnnamedParticipants, Outcomes? Outcomes, Instant RecordedAt, Instant UpdatedAt)
+    : IBelongsToGroups
 {
+    IReadOnlyCollection<string> IBelongsToGroups.OwningGroups => Details.GroupIds;
+
     /// <summary>Stream version, set by Marten; the expected version for optimistic writes.</summary>
     public long Version { get; set; }
 

@@ -25,7 +25,10 @@ public sealed record BudgetLine(string LineId, string Category, decimal Amount);
 /// <param name="ActivityId">The activity the grant funds, when it funds one.</param>
 public sealed record GrantAwarded(
     string GrantId, string GroupId, string Grantor, string Program, string Purpose, PartialDate PeriodStart, PartialDate PeriodEnd,
-    string Currency, decimal Total, IReadOnlyList<BudgetLine> Lines, PartialDate AwardedOn, string? ActivityId);
+    string Currency, decimal Total, IReadOnlyList<BudgetLine> Lines, PartialDate AwardedOn, string? ActivityId) : IBelongsToGroups
+{
+    IReadOnlyCollection<string> IBelongsToGroups.OwningGroups => [GroupId];
+}
 
 /// <summary>A budget line was added after the award.</summary>
 public sealed record BudgetLineAdded(string GrantId, BudgetLine Line, LocalDate RevisedOn);
@@ -69,8 +72,10 @@ public sealed record LineState(string Category, decimal Budgeted, decimal Spent)
 public sealed partial record Grant(
     string Id, string GroupId, string Grantor, string Program, string Purpose, PartialDate PeriodStart, PartialDate PeriodEnd,
     string Currency, decimal Total, ImmutableSortedDictionary<string, LineState> Lines, PartialDate AwardedOn, string? ActivityId,
-    decimal Spent, decimal Returned, int ExpenseCount, PartialDate? ClosedOn, string? FinalReportUrl, Instant RecordedAt)
+    decimal Spent, decimal Returned, int ExpenseCount, PartialDate? ClosedOn, string? FinalReportUrl, Instant RecordedAt) : IBelongsToGroups
 {
+    IReadOnlyCollection<string> IBelongsToGroups.OwningGroups => [GroupId];
+
     /// <summary>Stream version, set by Marten; the expected version for optimistic writes.</summary>
     public long Version { get; set; }
 

@@ -23,7 +23,9 @@ public sealed record ImportProgress(string Phase, long Done, long Of);
 
 /// <summary>Who performs an import and through what; stamped on lines whose metadata leaves it out.</summary>
 /// <param name="Rebuild">Rebuild the projections after appending; off only for a caller that imports several files and rebuilds once.</param>
-public sealed record ImportContext(string RecordedBy, string Source, Instant Now, bool DryRun = false, bool Rebuild = true);
+/// <param name="RecordedBy">Who runs the import: the recorder of lines that name none, and the <c>imported-by</c> of every event.</param>
+/// <param name="CorrelationId">Ties together the events of one import run, for lines that carry no correlation id of their own.</param>
+public sealed record ImportContext(string RecordedBy, string Source, Instant Now, bool DryRun = false, bool Rebuild = true, string? CorrelationId = null);
 
 /// <summary>
 /// Imports NDJSON ledger lines. The whole file is read and checked first: one line that cannot be understood
@@ -54,6 +56,7 @@ public static class LedgerImport
             else lines.Add(line);
             if (number % 50_000 == 0) progress?.Report(new ImportProgress("read", number, 0));
         }
+        if (lines.Count == 0 && problems.Count == 0) problems.Add(new LineProblem(number, "body", "The file holds no event: NDJSON, one event a line."));
         if (problems.Count > 0) return new ImportReport(number, lines.Count, 0, 0, 0, 0, false, context.DryRun, problems);
 
         await using var connection = await LedgerStore.OpenConnectionAsync(store, ct);
@@ -138,8 +141,9 @@ public static class LedgerImport
         e.StreamKey = line.Stream;
         e.Timestamp = (line.RecordedAt ?? context.Now).ToDateTimeOffset();
         e.UserName = line.RecordedBy ?? context.RecordedBy;
-        e.CorrelationId = line.CorrelationId;
+        e.CorrelationId = line.CorrelationId ?? context.CorrelationId;
         e.SetHeader(EventMetadata.Source, line.Source ?? context.Source);
+        e.SetHeader(EventMetadata.ImportedBy, context.RecordedBy);
         if (line.Reason is not null) e.SetHeader(EventMetadata.Reason, line.Reason);
         return e;
     }

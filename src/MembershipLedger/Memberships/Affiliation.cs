@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
 using JasperFx.Events;
+using MembershipLedger.Groups;
+using MembershipLedger.Ledger;
+using MembershipLedger.People;
 using NodaTime;
 
 namespace MembershipLedger.Memberships;
@@ -31,7 +34,10 @@ public enum RoleKind
 /// <summary>A person signed the group's membership list.</summary>
 /// <param name="SignUpId">Names this sign-up, so later withdrawals and corrections say which one they concern.</param>
 /// <param name="SignedAt">The instant of the signature, or null when the page shows none (undated, never guessed).</param>
-public sealed record MemberSignedUp(string GroupId, string Username, MemberKind Kind, Guid SignUpId, Instant? SignedAt);
+public sealed record MemberSignedUp(string GroupId, string Username, MemberKind Kind, Guid SignUpId, Instant? SignedAt) : IBelongsToGroups
+{
+    IReadOnlyCollection<string> IBelongsToGroups.OwningGroups => [GroupId];
+}
 
 /// <summary>A member left the group of their own accord, effective at <paramref name="EffectiveAt"/>.</summary>
 public sealed record MemberWithdrew(string GroupId, string Username, Guid SignUpId, Instant EffectiveAt);
@@ -48,7 +54,10 @@ public sealed record SignatureTimeCorrected(string GroupId, string Username, Gui
 /// <summary>A role was designated to the person, effective from <paramref name="EffectiveFrom"/> (null: since an unknown time).</summary>
 /// <param name="AssignmentId">Names this designation, so it can be ended.</param>
 /// <param name="Title">The officer title (president, project leader, communication manager); null for the other roles.</param>
-public sealed record RoleDesignated(string GroupId, string Username, Guid AssignmentId, RoleKind Role, string? Title, Instant? EffectiveFrom);
+public sealed record RoleDesignated(string GroupId, string Username, Guid AssignmentId, RoleKind Role, string? Title, Instant? EffectiveFrom) : IBelongsToGroups
+{
+    IReadOnlyCollection<string> IBelongsToGroups.OwningGroups => [GroupId];
+}
 
 /// <summary>A role designation ended, effective at <paramref name="EffectiveAt"/>.</summary>
 public sealed record RoleEnded(string GroupId, string Username, Guid AssignmentId, Instant EffectiveAt);
@@ -59,6 +68,9 @@ public sealed record SignUp(Guid Id, Instant? SignedAt, Instant? EndedAt, bool R
     public bool IsActive => EndedAt is null && !Retracted;
 }
 
+/// <summary>How to reach a person: their real name, e-mail address and handles.</summary>
+public sealed record PersonContact(string? RealName, string? Email, IReadOnlyList<ContactChannel> Handles);
+
 /// <summary>A role in effect.</summary>
 public sealed record HeldRole(Guid AssignmentId, RoleKind Role, string? Title, Instant? EffectiveFrom);
 
@@ -67,14 +79,25 @@ public sealed record HeldRole(Guid AssignmentId, RoleKind Role, string? Title, I
 /// stream for each write; read models are the projections, not this.
 /// </summary>
 public sealed partial record Affiliation(
-    string Id, string GroupId, string Username, MemberKind Kind, SignUp? Latest, ImmutableDictionary<Guid, HeldRole> Roles)
+    string Id, string GroupId, string Username, MemberKind Kind, SignUp? Latest, ImmutableDictionary<Guid, HeldRole> Roles) : IBelongsToGroups
 {
+    IReadOnlyCollection<string> IBelongsToGroups.OwningGroups => [GroupId];
+
     public long Version { get; set; }
 
     public bool IsMember => Latest?.IsActive == true;
 
     /// <summary>The stream key: the group slug has no colon, so everything after the first one is the name.</summary>
     public static string StreamKey(string groupId, string username) => $"{groupId}:{username}";
+
+    public static bool IsAffiliationKey(string key) => key.IndexOf(':') > 0;
+
+    public static string GroupOf(string key) => key[..key.IndexOf(':')];
+
+    public static string NameOf(string key) => key[(key.IndexOf(':') + 1)..];
+
+    /// <summary>How to reach the person, as the group recorded it; personal data, shown only to those allowed.</summary>
+    public PersonContact? Contact { get; init; }
 
     private static Affiliation Empty(IEvent e, string groupId, string username, MemberKind kind) =>
         new(e.StreamKey ?? StreamKey(groupId, username), groupId, username, kind, null, ImmutableDictionary<Guid, HeldRole>.Empty);
@@ -101,6 +124,11 @@ public sealed partial record Affiliation(
         this with { Roles = Roles.SetItem(e.AssignmentId, new HeldRole(e.AssignmentId, e.Role, e.Title, e.EffectiveFrom)) };
 
     public Affiliation Apply(RoleEnded e) => this with { Roles = Roles.Remove(e.AssignmentId) };
+
+    public Affiliation Apply(ContactDetailsRecorded e) =>
+        this with { Contact = e.RealName is null && e.Email is null && e.Handles.Count == 0 ? null : new PersonContact(e.RealName, e.Email, e.Handles) };
+
+    public Affiliation Apply(AccountRenamed e) => this with { Username = e.NewName };
 
     private Affiliation End(Guid signUpId, Instant at) =>
         Latest?.Id == signUpId ? this with { Latest = Latest with { EndedAt = at } } : this;

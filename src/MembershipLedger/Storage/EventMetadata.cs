@@ -10,6 +10,8 @@ public static class EventMetadata
 {
     public const string Reason = "reason";
     public const string Source = "source";
+    /// <summary>Who imported an event that was recorded elsewhere first (its recorder stays the original one).</summary>
+    public const string ImportedBy = "imported-by";
 
     public static string? ReasonOf(IEvent e) => Text(e.GetHeader(Reason));
     public static string? SourceOf(IEvent e) => Text(e.GetHeader(Source));

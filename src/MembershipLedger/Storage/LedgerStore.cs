@@ -6,6 +6,7 @@ using JasperFx.Events;
 using Marten;
 using MembershipLedger.Groups;
 using MembershipLedger.Memberships;
+using MembershipLedger.People;
 using NodaTime;
 using Npgsql;
 using Weasel.Core;
@@ -22,7 +23,10 @@ public static class LedgerStore
     /// </summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 50, NoResetOnClose = true };
+        // The ledger qualifies every name it uses, so its sessions need no schema on their search path; keeping "ledger"
+        // off it (the embedded cluster's user is also called ledger, which "$user" would add) makes PostgreSQL print
+        // the chain's trigger with its qualified function name, as Weasel's schema comparison expects.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 50, NoResetOnClose = true, SearchPath = "public" };
         return NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
@@ -52,8 +56,10 @@ public static class LedgerStore
 
         options.AddGroups();
         options.AddMemberships();
+        options.AddPeople();
         options.AddActivities();
         options.AddGrants();
         options.AddTimelines();
+        options.AddEventChain();
     }
 }

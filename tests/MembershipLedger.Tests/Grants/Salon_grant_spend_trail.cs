@@ -77,7 +77,7 @@ public class Salon_grant_spend_trail(LedgerApp app) : LedgerTest(app)
         Assert.Equal(850m, tShirts.GetProperty("paidAmount").GetDecimal());
         Assert.Equal("MAD", tShirts.GetProperty("paidCurrency").GetString());
         Assert.Equal(85m, tShirts.GetProperty("spentChange").GetDecimal());
-        Assert.All(entries, e => Assert.Equal("anonymous", e.GetProperty("recordedBy").GetString()));
+        Assert.All(entries, e => Assert.Equal("test-admin", e.GetProperty("recordedBy").GetString()));
         Assert.All(entries, e => Assert.Equal("2024-06-01T12:00:00Z", e.GetProperty("recordedAt").GetString()));
     }
 

@@ -18,13 +18,13 @@ public class Command_line(LedgerApp app) : LedgerTest(app)
         try
         {
             Assert.Equal(0, await Run("export", "--out", file));
-            Assert.Equal(106, File.ReadLines(file).Count());
+            Assert.Equal(107, File.ReadLines(file).Count());
 
             await App.ResetAsync();
             Assert.Equal(0, await Run("import", file, "--dry-run"));
             Assert.Equal(0, await App.EventCountAsync());
             Assert.Equal(0, await Run("import", file));
-            Assert.Equal(106, await App.EventCountAsync());
+            Assert.Equal(107, await App.EventCountAsync());
 
             Assert.Equal(0, await Run("rebuild"));
             var mali = await GetJson(Client, "/groups/wikimedians-of-mali/roster");

@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using Marten;
+using MembershipLedger.Access;
+using MembershipLedger.Api.Access;
 using MembershipLedger.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -24,7 +26,11 @@ public sealed class LedgerApp : IAsyncLifetime
     private WebApplicationFactory<Program>? _factory;
 
     public FakeClock Clock { get; } = new(Start);
+    /// <summary>A client holding an admin's key (reissued after every reset), as most tests act as the ledger's admin.</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>A client with no key: the public.</summary>
+    public HttpClient Anonymous { get; private set; } = null!;
     public IDocumentStore Store => _factory!.Services.GetRequiredService<IDocumentStore>();
     public IServiceProvider Services => _factory!.Services;
     public string ConnectionString => _database!.ConnectionString;
@@ -39,6 +45,7 @@ public sealed class LedgerApp : IAsyncLifetime
             web.ConfigureTestServices(services => services.AddSingleton<IClock>(Clock));
         });
         Client = _factory.CreateClient();
+        Anonymous = _factory.CreateClient();
         await ResetAsync();
     }
 
@@ -49,9 +56,29 @@ public sealed class LedgerApp : IAsyncLifetime
         await using var connection = new NpgsqlConnection(_database!.ConnectionString);
         await connection.OpenAsync();
         await using var truncate = new NpgsqlCommand(
-            $"truncate {string.Join(", ", LedgerSchema.ProjectionTables)}", connection);
+            $"truncate {string.Join(", ", [.. LedgerSchema.ProjectionTables, EventChain.Table])}", connection);
         await truncate.ExecuteNonQueryAsync();
         Clock.Reset(Start);
+        Client.DefaultRequestHeaders.Remove(Keys.Header);
+        Client.DefaultRequestHeaders.Add(Keys.Header, await IssueKeyAsync("test-admin", AccessRole.Admin));
+    }
+
+    /// <summary>Stores a new key and returns its token, as <c>keys create</c> does.</summary>
+    public async Task<string> IssueKeyAsync(string principal, AccessRole role, string? groupId = null)
+    {
+        var issued = ApiKeys.Issue(principal, role, groupId, Clock.GetCurrentInstant(), "tests");
+        await using var session = Store.LightweightSession();
+        session.Insert(issued.Key);
+        await session.SaveChangesAsync();
+        return issued.Token;
+    }
+
+    /// <summary>A client that sends a new key of the given role.</summary>
+    public async Task<HttpClient> ClientAsync(string principal, AccessRole role, string? groupId = null)
+    {
+        var client = _factory!.CreateClient();
+        client.DefaultRequestHeaders.Add(Keys.Header, await IssueKeyAsync(principal, role, groupId));
+        return client;
     }
 
     /// <summary>How many events the store holds: "nothing was appended" is this number not moving.</summary>

@@ -23,7 +23,7 @@ public class Membership_history(LedgerApp app) : LedgerTest(app)
         var withdrawal = entries[2];
         Assert.Equal("2023-05-01T00:00:00Z", withdrawal.GetProperty("effectiveAt").GetString());
         Assert.Equal(withdrawalRecordedAt.ToString(), withdrawal.GetProperty("recordedAt").GetString());
-        Assert.Equal("anonymous", withdrawal.GetProperty("recordedBy").GetString());
+        Assert.Equal("test-admin", withdrawal.GetProperty("recordedBy").GetString());
         Assert.Equal("Moved to another group", withdrawal.GetProperty("reason").GetString());
         Assert.Equal("http", withdrawal.GetProperty("source").GetString());
     }

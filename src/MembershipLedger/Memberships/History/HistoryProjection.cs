@@ -3,6 +3,7 @@ using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
 using MembershipLedger.Groups;
+using MembershipLedger.People;
 using MembershipLedger.Storage;
 using NodaTime;
 using Weasel.Postgresql.Tables;
@@ -30,6 +31,8 @@ public sealed class HistoryProjection : EventProjection
         IncludeType<SignatureTimeCorrected>();
         IncludeType<RoleDesignated>();
         IncludeType<RoleEnded>();
+        IncludeType<ContactDetailsRecorded>();
+        IncludeType<AccountRenamed>();
 
         var table = new Table(LedgerSchema.History);
         table.AddColumn<long>("seq").AsPrimaryKey();
@@ -53,6 +56,9 @@ public sealed class HistoryProjection : EventProjection
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
         if (Describe(e.Data) is not { } row) return ValueTask.CompletedTask;
+        // One history under the new name: earlier rows of the person's stream follow the rename.
+        if (e.Data is AccountRenamed renamed)
+            operations.QueueSqlCommand($"update {LedgerSchema.History} set username = ? where stream_key = ?", renamed.NewName, e.StreamKey!);
         operations.QueueSqlCommand(
             $"""
              insert into {LedgerSchema.History}
@@ -63,9 +69,17 @@ public sealed class HistoryProjection : EventProjection
             e.Sequence, e.Id, e.StreamKey!, row.GroupId, SqlValue.OrNull(row.Username), e.EventTypeName,
             row.EffectiveAt is { } at ? at.ToDateTimeOffset() : DBNull.Value, e.Timestamp.ToUniversalTime(),
             SqlValue.OrNull(e.UserName), SqlValue.OrNull(EventMetadata.ReasonOf(e)), SqlValue.OrNull(EventMetadata.SourceOf(e)), SqlValue.OrNull(e.CorrelationId),
-            JsonSerializer.Serialize(e.Data, e.Data.GetType(), Json.Options));
+            JsonSerializer.Serialize(Public(e.Data), Json.Options));
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// History is a public read: the row of a contact-details event says that details were recorded, never what they
+    /// are. Admins, auditors and the group's organizers read them from the member's record.
+    /// </summary>
+    private static object Public(object data) => data is ContactDetailsRecorded c
+        ? new { c.GroupId, c.Username, RealName = c.RealName is null ? null : "(personal data)", Email = c.Email is null ? null : "(personal data)", Handles = c.Handles.Count }
+        : data;
 
     private sealed record Row(string GroupId, string? Username, Instant? EffectiveAt);
 
@@ -80,6 +94,8 @@ public sealed class HistoryProjection : EventProjection
         SignatureTimeCorrected c => new Row(c.GroupId, c.Username, c.SignedAt),
         RoleDesignated d => new Row(d.GroupId, d.Username, d.EffectiveFrom),
         RoleEnded r => new Row(r.GroupId, r.Username, r.EffectiveAt),
+        ContactDetailsRecorded c => new Row(c.GroupId, c.Username, null),
+        AccountRenamed r => new Row(r.GroupId, r.NewName, null),
         _ => null,
     };
 }

@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
+using MembershipLedger.People;
 using MembershipLedger.Storage;
 using NodaTime;
 using Weasel.Postgresql;
@@ -30,6 +31,7 @@ public sealed class RosterProjection : EventProjection
         IncludeType<SignatureTimeCorrected>();
         IncludeType<RoleDesignated>();
         IncludeType<RoleEnded>();
+        IncludeType<AccountRenamed>();
 
         // btree_gist lets one GiST index cover the group id together with both time ranges.
         SchemaObjects.Add(new Extension("btree_gist"));
@@ -155,6 +157,11 @@ public sealed class RosterProjection : EventProjection
                      from closed
                      """,
                     recordedAt, ended.AssignmentId, Db(ended.EffectiveAt)!, Db(ended.EffectiveAt)!, recordedAt);
+                break;
+            case AccountRenamed renamed:
+                // One history under the new name: the person is the stream, the name is how the ledger shows them.
+                operations.QueueSqlCommand($"update {LedgerSchema.MembershipIntervals} set username = ? where stream_key = ?", renamed.NewName, e.StreamKey!);
+                operations.QueueSqlCommand($"update {LedgerSchema.RoleIntervals} set username = ? where stream_key = ?", renamed.NewName, e.StreamKey!);
                 break;
         }
 

@@ -1,4 +1,5 @@
 using Marten;
+using MembershipLedger.People;
 using NodaTime;
 
 namespace MembershipLedger.Memberships.SignatureLists;
@@ -23,8 +24,13 @@ public static class SignatureImport
         var people = new List<SignatureOutcome>();
         foreach (var signature in reading.Signatures)
         {
-            var key = Affiliation.StreamKey(groupId, signature.Username);
-            var stream = await session.Events.FetchForWriting<Affiliation>(key, ct);
+            var (key, renamed) = await Accounts.StreamKeyAsync(session, groupId, signature.Username, ct);
+            if (renamed is not null)
+            {
+                people.Add(new SignatureOutcome(signature.Line, signature.Username, signature.SignedAt, signature.Zone, signature.ZoneAssumed, "refused", renamed.Detail));
+                continue;
+            }
+            var stream = await session.Events.FetchForWriting<Affiliation>(key!, ct);
             var decision = SigningUp.Decide(new SignUpMember(groupId, signature.Username, MemberKind.Individual, signature.SignedAt, Guid.NewGuid()), stream.Aggregate, now);
             string outcome;
             string? detail = null;

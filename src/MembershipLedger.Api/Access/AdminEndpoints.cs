@@ -1,0 +1,15 @@
+using Marten;
+using MembershipLedger.Storage;
+
+namespace MembershipLedger.Api.Access;
+
+public static class AdminEndpoints
+{
+    public static void MapAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/admin/verify", async (HttpContext http, IDocumentStore store) =>
+                Permissions.RefuseUnlessAdmin(http) ?? TypedResults.Ok(await EventChain.VerifyAsync(store, http.RequestAborted)))
+            .WithTags("Admin").Produces<EventChain.Verification>()
+            .WithSummary("Recompute the event chain: intact, or the first event whose stored row was altered (admin)");
+    }
+}

@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using Marten;
+using NodaTime;
+
+namespace MembershipLedger.Api.Http;
+
+/// <summary>A POST answered under an <c>Idempotency-Key</c>: what came in (as a hash) and what went out.</summary>
+/// <param name="Id">The caller's principal and key: one caller's keys never collide with another's.</param>
+/// <param name="Status">0 while the first request is still being answered.</param>
+public sealed record IdempotentRequest(
+    string Id, string Method, string Path, string BodyHash, int Status, string? ContentType, string? Location, string? ETag, byte[]? Body, Instant At);
+
+/// <summary>
+/// Retries of a POST are safe when the caller names the attempt with <c>Idempotency-Key</c>: the same key with the same
+/// body gets the first answer again and appends nothing; the same key with another body is refused (422). The key is
+/// claimed before the request runs, so two copies sent at once cannot both append: the second is told to retry (409).
+/// Answers of 5xx are not kept, so a failed attempt may be retried under the same key.
+/// </summary>
+public static class Idempotency
+{
+    public const string Header = "Idempotency-Key";
+    private const int MaxKeyLength = 200;
+    private const long MaxBodyBytes = 64L * 1024 * 1024;
+
+    public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        if (!HttpMethods.IsPost(http.Request.Method) || http.Request.Headers[Header].FirstOrDefault() is not { } key)
+        {
+            await next(http);
+            return;
+        }
+        if (key.Length is 0 or > MaxKeyLength || key.Any(char.IsControl))
+        {
+            await Problems.Invalid(Header, $"must be 1 to {MaxKeyLength} printable characters.").ExecuteAsync(http);
+            return;
+        }
+
+        http.Request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: MaxBodyBytes);
+        string bodyHash;
+        try
+        {
+            bodyHash = Convert.ToHexStringLower(await SHA256.HashDataAsync(http.Request.Body, http.RequestAborted));
+        }
+        catch (IOException)
+        {
+            await Problems.TooLarge($"A request sent with {Header} is at most {MaxBodyBytes / 1024 / 1024} MB.").ExecuteAsync(http);
+            return;
+        }
+        http.Request.Body.Position = 0;
+
+        var store = http.RequestServices.GetRequiredService<IDocumentStore>();
+        var clock = http.RequestServices.GetRequiredService<IClock>();
+        var id = $"{http.User.Identity?.Name ?? "anonymous"}\n{key}";
+        var target = http.Request.Path + http.Request.QueryString;
+
+        await using (var lookup = store.QuerySession())
+        {
+            if (await lookup.LoadAsync<IdempotentRequest>(id, http.RequestAborted) is { } earlier)
+            {
+                await ReplayAsync(http, earlier, target, bodyHash);
+                return;
+            }
+        }
+        await using (var claim = store.LightweightSession())
+        {
+            claim.Insert(new IdempotentRequest(id, http.Request.Method, target, bodyHash, 0, null, null, null, null, clock.GetCurrentInstant()));
+            try
+            {
+                await claim.SaveChangesAsync(http.RequestAborted);
+            }
+            catch (JasperFx.DocumentAlreadyExistsException)
+            {
+                await using var again = store.QuerySession();
+                await ReplayAsync(http, (await again.LoadAsync<IdempotentRequest>(id, http.RequestAborted))!, target, bodyHash);
+                return;
+            }
+        }
+
+        var original = http.Response.Body;
+        using var captured = new MemoryStream();
+        http.Response.Body = captured;
+        try
+        {
+            await next(http);
+        }
+        finally
+        {
+            http.Response.Body = original;
+        }
+
+        await using (var record = store.LightweightSession())
+        {
+            if (http.Response.StatusCode >= 500)
+                record.Delete<IdempotentRequest>(id);
+            else
+                record.Store(new IdempotentRequest(id, http.Request.Method, target, bodyHash, http.Response.StatusCode, http.Response.ContentType,
+                    http.Response.Headers.Location.FirstOrDefault(), http.Response.Headers.ETag.FirstOrDefault(), captured.ToArray(), clock.GetCurrentInstant()));
+            await record.SaveChangesAsync(CancellationToken.None);
+        }
+        captured.Position = 0;
+        await captured.CopyToAsync(original, http.RequestAborted);
+    });
+
+    private static async Task ReplayAsync(HttpContext http, IdempotentRequest earlier, string target, string bodyHash)
+    {
+        if (earlier.BodyHash != bodyHash || earlier.Path != target)
+        {
+            await TypedResults.Problem(
+                $"This {Header} was first used for another request ({earlier.Method} {earlier.Path}); use a new key for a new request.",
+                statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused",
+                extensions: new Dictionary<string, object?> { ["field"] = Header }).ExecuteAsync(http);
+            return;
+        }
+        if (earlier.Status == 0)
+        {
+            await TypedResults.Problem("The first request with this key is still being answered; retry in a moment.",
+                statusCode: StatusCodes.Status409Conflict, title: "Request in progress",
+                extensions: new Dictionary<string, object?> { ["rule"] = "idempotency-in-progress" }).ExecuteAsync(http);
+            return;
+        }
+        http.Response.StatusCode = earlier.Status;
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        if (earlier.ContentType is { } type) http.Response.ContentType = type;
+        if (earlier.Location is { } location) http.Response.Headers.Location = location;
+        if (earlier.ETag is { } etag) http.Response.Headers.ETag = etag;
+        if (earlier.Body is { Length: > 0 } body) await http.Response.Body.WriteAsync(body, http.RequestAborted);
+    }
+}

@@ -1,0 +1,108 @@
+using Marten;
+using MembershipLedger.Api.Access;
+using MembershipLedger.Api.Http;
+using MembershipLedger.Ledger;
+using MembershipLedger.Memberships;
+using MembershipLedger.People;
+using MembershipLedger.Storage;
+using Npgsql;
+
+namespace MembershipLedger.Api.People;
+
+/// <summary>The body of <c>POST /people/{username}/rename</c>.</summary>
+public sealed record RenameRequest(string NewName, string Reason);
+
+/// <summary>The body of <c>POST /people/{username}/erasure</c>.</summary>
+public sealed record ErasureBody(string Reason);
+
+/// <summary>What a rename recorded.</summary>
+public sealed record RenameResponse(string FormerName, string NewName, IReadOnlyList<string> GroupIds);
+
+/// <summary>Operations on a person across groups: a Wikimedia rename, and erasure of their personal data. Admin only.</summary>
+public static class PeopleEndpoints
+{
+    public static void MapPeopleEndpoints(this IEndpointRouteBuilder app)
+    {
+        var people = app.MapGroup("/people/{username}").WithTags("People");
+        people.MapPost("/rename", Rename).Accepts<RenameRequest>("application/json").Produces<RenameResponse>()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Record a Wikimedia rename: the person's history continues under the new name (admin)");
+        people.MapPost("/erasure", Erase).Accepts<ErasureBody>("application/json").Produces<ErasureReport>()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Erase the person's personal data on request; rosters keep them under a pseudonym (admin)");
+    }
+
+    private static async Task<IResult> Rename(string username, HttpContext http, IDocumentSession session, NpgsqlDataSource db)
+    {
+        if (Permissions.RefuseUnlessAdmin(http) is { } notAdmin) return notAdmin;
+        var (body, problem) = await JsonBody.ReadAsync(http.Request);
+        if (body is null) return problem!;
+        var raw = body.String("newName", required: true, maxLength: 120);
+        var newName = raw is null ? null : Usernames.Normalize(raw);
+        if (newName is not null && Usernames.Invalid(newName, false) is { } why) body.Error("newName", why);
+        var reason = body.String("reason", required: true, maxLength: 500);
+        if (body.Problem() is { } invalid) return invalid;
+
+        var former = Usernames.Normalize(username);
+        var ct = http.RequestAborted;
+        if (await session.LoadAsync<AccountName>(former, ct) is { RenamedTo: { } already })
+            return Problems.From(LedgerProblem.Rule("account-renamed", $"{former} was already renamed to {already}."));
+        var streamName = (await session.LoadAsync<AccountName>(former, ct))?.StreamName ?? former;
+
+        var affiliations = new List<Affiliation>();
+        var streams = new List<JasperFx.Events.IEventStream<Affiliation>>();
+        foreach (var key in await StreamsNamedAsync(db, streamName, ct))
+        {
+            var stream = await session.Events.FetchForWriting<Affiliation>(key, ct);
+            if (stream.Aggregate is not { } affiliation) continue;
+            if (Permissions.RefuseWrite(http.User, [affiliation.GroupId]) is { } refused) return refused;
+            affiliations.Add(affiliation);
+            streams.Add(stream);
+        }
+        var inUse = await session.LoadAsync<AccountName>(newName!, ct) is not null || (await StreamsNamedAsync(db, newName!, ct)).Count > 0;
+        var decision = RenamingAccount.Decide(new RenameAccount(former, newName!), affiliations, inUse);
+        if (decision.Problem is { } rule) return Problems.From(rule);
+
+        Recording.Stamp(session, http, reason);
+        for (var i = 0; i < streams.Count; i++) streams[i].AppendOne(decision.Events[i]);
+        session.Store(new AccountName(newName!, streamName, null), new AccountName(former, streamName, newName));
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (JasperFx.ConcurrencyException)
+        {
+            return Problems.ConcurrentWrite();
+        }
+        return TypedResults.Ok(new RenameResponse(former, newName!, affiliations.Select(a => a.GroupId).Order(StringComparer.Ordinal).ToList()));
+    }
+
+    private static async Task<IResult> Erase(string username, HttpContext http, IDocumentStore store)
+    {
+        if (Permissions.RefuseUnlessAdmin(http) is { } notAdmin) return notAdmin;
+        var (body, problem) = await JsonBody.ReadAsync(http.Request);
+        if (body is null) return problem!;
+        var reason = body.String("reason", required: true, maxLength: 500);
+        if (body.Problem() is { } invalid) return invalid;
+
+        var name = Usernames.Normalize(username);
+        if (Usernames.Invalid(name, true) is { } why) return Problems.Invalid("username", why);
+        var report = await Erasure.EraseAsync(store,
+            new ErasureRequest(name, reason!, http.User.Identity!.Name!, "http", Recording.CorrelationOf(http)), http.RequestAborted);
+        return report is null
+            ? Problems.From(LedgerProblem.NotFound("username", $"No event of the ledger names {name}."))
+            : TypedResults.Ok(report);
+    }
+
+    /// <summary>The affiliation streams whose key holds <paramref name="name"/>, in every group.</summary>
+    private static async Task<List<string>> StreamsNamedAsync(NpgsqlDataSource db, string name, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            $"select id from {LedgerSchema.Name}.mt_streams where position(':' in id) > 0 and substring(id from position(':' in id) + 1) = $1 order by id");
+        command.Parameters.AddWithValue(name);
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) keys.Add(reader.GetString(0));
+        return keys;
+    }
+}
