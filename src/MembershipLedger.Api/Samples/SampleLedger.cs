@@ -25,10 +25,13 @@ public static class SampleLedger
         await using (var query = store.QuerySession())
             if (await query.Query<GroupProfile>().AnyAsync(ct)) return false;
 
+        // One correlation id for the whole load: every sample event can be traced to it.
+        var load = $"samples-{Guid.NewGuid():N}";
         foreach (var file in Files)
         {
             using var reader = new StreamReader(file);
-            var report = await LedgerImport.ImportAsync(store, reader, new ImportContext(RecordedBy, RecordedBy, clock.GetCurrentInstant(), Rebuild: false), ct: ct);
+            var report = await LedgerImport.ImportAsync(store, reader,
+                new ImportContext(RecordedBy, RecordedBy, clock.GetCurrentInstant(), Rebuild: false, CorrelationId: load), ct: ct);
             if (report.Refused)
                 throw new InvalidOperationException($"The sample {Path.GetFileName(file)} is refused: " +
                     string.Join("; ", report.Problems.Select(p => $"line {p.Line} {p.Field}: {p.Detail}")));
