@@ -22,16 +22,13 @@ public static class ImportBenchmark
         {
             await using var db = LedgerStore.CreateDataSource(cluster.ConnectionString);
             var now = Instant.FromUtc(2024, 6, 1, 0, 0);
-            var options = new StoreOptions();
-            LedgerStore.Configure(options, db, NodaTime.Testing.FakeClock.FromUtc(2024, 6, 1));
-            await using var store = new DocumentStore(options);
-            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            await using var store = await LedgerStore.OpenAsync(db, NodaTime.Testing.FakeClock.FromUtc(2024, 6, 1));
 
             var file = Generate(events);
             var bytes = Encoding.UTF8.GetByteCount(file);
 
             // Raw COPY first, of the very rows the import will write, into an identical table.
-            var lines = new LedgerLines(((Marten.Events.IReadOnlyEventStoreOptions)options.Events).AllKnownEventTypes());
+            var lines = new LedgerLines(store.Options.Events.AllKnownEventTypes());
             var parsed = file.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select((l, i) => lines.Parse(i + 1, l).Line!).ToList();
             await using (var create = db.CreateCommand($"create table {LedgerSchema.Name}.copy_bench (like {LedgerSchema.Name}.mt_events including defaults)"))
                 await create.ExecuteNonQueryAsync();

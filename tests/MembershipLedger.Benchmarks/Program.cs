@@ -47,10 +47,7 @@ static async Task RunAsync(int totalEvents)
         await using var db = LedgerStore.CreateDataSource(cluster.ConnectionString);
         // History is simulated over years: the store's recording clock advances one minute per event.
         var clock = new FakeClock(Instant.FromUtc(2015, 1, 1, 0, 0));
-        var options = new StoreOptions();
-        LedgerStore.Configure(options, db, clock);
-        await using var store = new DocumentStore(options);
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await using var store = await LedgerStore.OpenAsync(db, clock);
 
         await using (var session = store.LightweightSession())
         {

@@ -23,10 +23,7 @@ public static class SpendTrailBenchmark
         {
             await using var db = LedgerStore.CreateDataSource(cluster.ConnectionString);
             var clock = new FakeClock(Instant.FromUtc(2024, 1, 1, 0, 0));
-            var options = new StoreOptions();
-            LedgerStore.Configure(options, db, clock);
-            await using var store = new DocumentStore(options);
-            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            await using var store = await LedgerStore.OpenAsync(db, clock);
 
             const string grantId = "bench-grant";
             var start = new LocalDate(2023, 1, 1);

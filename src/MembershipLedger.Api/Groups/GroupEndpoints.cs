@@ -106,8 +106,8 @@ public static partial class GroupEndpoints
     {
         if (!IsGroupId(groupId)) return Problems.UnknownGroup(groupId);
         if (Permissions.RefuseWrite(http, groupId) is { } notYours) return notYours;
-        if (Versions.Expected(http.Request) is { Problem: { } badHeader }) return badHeader;
-        var expected = Versions.Expected(http.Request).Version;
+        var (expected, badHeader) = Versions.Expected(http.Request);
+        if (badHeader is not null) return badHeader;
         var stream = await session.Events.FetchForWriting<GroupProfile>(groupId, http.RequestAborted);
         if (stream.Aggregate is not { } current) return Problems.UnknownGroup(groupId);
         if (expected is { } version && version != current.Version) return Versions.Stale(version, current.Version);

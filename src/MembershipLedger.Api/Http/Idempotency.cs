@@ -53,14 +53,7 @@ public static class Idempotency
         var id = $"{http.User.Identity?.Name ?? "anonymous"}\n{key}";
         var target = http.Request.Path + http.Request.QueryString;
 
-        await using (var lookup = store.QuerySession())
-        {
-            if (await lookup.LoadAsync<IdempotentRequest>(id, http.RequestAborted) is { } earlier)
-            {
-                await ReplayAsync(http, earlier, target, bodyHash);
-                return;
-            }
-        }
+        // Claiming the key is the lookup too: an insert that finds it taken replays what is stored under it.
         await using (var claim = store.LightweightSession())
         {
             claim.Insert(new IdempotentRequest(id, http.Request.Method, target, bodyHash, 0, null, null, null, null, clock.GetCurrentInstant()));

@@ -18,14 +18,14 @@ public static class StreamWrites
         IDocumentSession session, HttpContext http, string streamKey, string? reason, Func<TState?, Decision> decide) where TState : class
     {
         var ct = http.RequestAborted;
-        if (Versions.Expected(http.Request) is { Problem: { } badHeader }) return Refused(badHeader);
-        var expected = Versions.Expected(http.Request).Version;
+        var (expected, badHeader) = Versions.Expected(http.Request);
+        if (badHeader is not null) return Refused(badHeader);
 
         var stream = await session.Events.FetchForWriting<TState>(streamKey, ct);
         // The key is checked against the groups the stream belongs to now, and below against those it will belong to.
         if (stream.Aggregate is IBelongsToGroups owned && Permissions.RefuseWrite(http.User, owned.OwningGroups) is { } notYours)
             return Refused(notYours);
-        if (stream.Aggregate is null && Permissions.RefuseWrite(http.User, []) is { } anonymous) return Refused(anonymous);
+        if (stream.Aggregate is null && Permissions.RefuseWrite(http.User, []) is { } readOnly) return Refused(readOnly);
         if (expected is { } version && version != (stream.CurrentVersion ?? 0)) return Refused(Versions.Stale(version, stream.CurrentVersion ?? 0));
 
         var decision = decide(stream.Aggregate);

@@ -4,7 +4,6 @@ using MembershipLedger.Api.Http;
 using MembershipLedger.Ledger;
 using MembershipLedger.Memberships;
 using MembershipLedger.People;
-using MembershipLedger.Storage;
 using Npgsql;
 
 namespace MembershipLedger.Api.People;
@@ -45,27 +44,25 @@ public static class PeopleEndpoints
 
         var former = Usernames.Normalize(username);
         var ct = http.RequestAborted;
-        if (await session.LoadAsync<AccountName>(former, ct) is { RenamedTo: { } already })
-            return Problems.From(LedgerProblem.Rule("account-renamed", $"{former} was already renamed to {already}."));
-        var streamName = (await session.LoadAsync<AccountName>(former, ct))?.StreamName ?? former;
+        var (streamName, renamed) = await Accounts.StreamNameAsync(session, former, ct);
+        if (renamed is not null) return Problems.From(renamed);
 
         var affiliations = new List<Affiliation>();
         var streams = new List<JasperFx.Events.IEventStream<Affiliation>>();
-        foreach (var key in await StreamsNamedAsync(db, streamName, ct))
+        foreach (var key in await Accounts.AffiliationStreamsAsync(db, streamName!, ct))
         {
             var stream = await session.Events.FetchForWriting<Affiliation>(key, ct);
             if (stream.Aggregate is not { } affiliation) continue;
-            if (Permissions.RefuseWrite(http.User, [affiliation.GroupId]) is { } refused) return refused;
             affiliations.Add(affiliation);
             streams.Add(stream);
         }
-        var inUse = await session.LoadAsync<AccountName>(newName!, ct) is not null || (await StreamsNamedAsync(db, newName!, ct)).Count > 0;
+        var inUse = await session.LoadAsync<AccountName>(newName!, ct) is not null || (await Accounts.AffiliationStreamsAsync(db, newName!, ct)).Count > 0;
         var decision = RenamingAccount.Decide(new RenameAccount(former, newName!), affiliations, inUse);
         if (decision.Problem is { } rule) return Problems.From(rule);
 
         Recording.Stamp(session, http, reason);
         for (var i = 0; i < streams.Count; i++) streams[i].AppendOne(decision.Events[i]);
-        session.Store(new AccountName(newName!, streamName, null), new AccountName(former, streamName, newName));
+        session.Store(new AccountName(newName!, streamName!, null), new AccountName(former, streamName!, newName));
         try
         {
             await session.SaveChangesAsync(ct);
@@ -92,17 +89,5 @@ public static class PeopleEndpoints
         return report is null
             ? Problems.From(LedgerProblem.NotFound("username", $"No event of the ledger names {name}."))
             : TypedResults.Ok(report);
-    }
-
-    /// <summary>The affiliation streams whose key holds <paramref name="name"/>, in every group.</summary>
-    private static async Task<List<string>> StreamsNamedAsync(NpgsqlDataSource db, string name, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand(
-            $"select id from {LedgerSchema.Name}.mt_streams where position(':' in id) > 0 and substring(id from position(':' in id) + 1) = $1 order by id");
-        command.Parameters.AddWithValue(name);
-        var keys = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) keys.Add(reader.GetString(0));
-        return keys;
     }
 }

@@ -1,6 +1,8 @@
 using Marten;
 using MembershipLedger.Ledger;
 using MembershipLedger.Memberships;
+using MembershipLedger.Storage;
+using Npgsql;
 
 namespace MembershipLedger.People;
 
@@ -15,13 +17,32 @@ public sealed record AccountName(string Id, string StreamName, string? RenamedTo
 
 public static class Accounts
 {
+    /// <summary>The name in the keys of <paramref name="username"/>'s streams, or why that name writes nothing any more.</summary>
+    public static async Task<(string? StreamName, LedgerProblem? Problem)> StreamNameAsync(IQuerySession session, string username, CancellationToken ct)
+    {
+        var account = await session.LoadAsync<AccountName>(username, ct);
+        return account?.RenamedTo is { } renamed
+            ? (null, LedgerProblem.Rule("account-renamed", $"{username} was renamed to {renamed}; the history continues under the new name."))
+            : (account?.StreamName ?? username, null);
+    }
+
     /// <summary>The key of the stream holding <paramref name="username"/>'s affiliation with the group, or why there is none to write.</summary>
     public static async Task<(string? StreamKey, LedgerProblem? Problem)> StreamKeyAsync(
         IQuerySession session, string groupId, string username, CancellationToken ct)
     {
-        var account = await session.LoadAsync<AccountName>(username, ct);
-        if (account?.RenamedTo is { } renamed)
-            return (null, LedgerProblem.Rule("account-renamed", $"{username} was renamed to {renamed}; the history continues under the new name."));
-        return (Affiliation.StreamKey(groupId, account?.StreamName ?? username), null);
+        var (name, renamed) = await StreamNameAsync(session, username, ct);
+        return renamed is null ? (Affiliation.StreamKey(groupId, name!), null) : (null, renamed);
+    }
+
+    /// <summary>The affiliation streams whose key holds <paramref name="streamName"/>, in every group.</summary>
+    public static async Task<List<string>> AffiliationStreamsAsync(NpgsqlDataSource db, string streamName, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            $"select id from {LedgerSchema.Name}.mt_streams where position(':' in id) > 0 and substring(id from position(':' in id) + 1) = $1 order by id");
+        command.Parameters.AddWithValue(streamName);
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) keys.Add(reader.GetString(0));
+        return keys;
     }
 }

@@ -38,6 +38,16 @@ public static class LedgerStore
         return connection;
     }
 
+    /// <summary>A store outside the web host (the benchmarks), with its whole schema applied: tables, projections, the event chain.</summary>
+    public static async Task<IDocumentStore> OpenAsync(NpgsqlDataSource dataSource, IClock clock)
+    {
+        var options = new StoreOptions();
+        Configure(options, dataSource, clock);
+        var store = new DocumentStore(options);
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        return store;
+    }
+
     public static void Configure(StoreOptions options, NpgsqlDataSource dataSource, IClock clock)
     {
         options.Connection(dataSource);

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using MembershipLedger.Api;
 using MembershipLedger.Storage;
 using MembershipLedger.Tests.Infrastructure;
-using Npgsql;
 
 namespace MembershipLedger.Tests.Access;
 
@@ -57,13 +56,7 @@ public sealed class Keys_from_the_command_line(LedgerApp app) : LedgerTest(app)
         await Scenarios.TajikGroupWithItsSignatures(Client);
         Assert.Equal(0, (await Run("verify")).Exit);
 
-        await using (var connection = new NpgsqlConnection(App.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var edit = new NpgsqlCommand(
-                $"update {LedgerSchema.Name}.mt_events set user_name = 'someone else' where stream_id = '{Scenarios.Tajik}:Farorud'", connection);
-            await edit.ExecuteNonQueryAsync();
-        }
+        await App.ExecuteSqlAsync($"update {LedgerSchema.Name}.mt_events set user_name = 'someone else' where stream_id = '{Scenarios.Tajik}:Farorud'");
 
         var (exit, output) = await Run("verify");
         Assert.Equal(1, exit);

@@ -1,7 +1,6 @@
 using System.Net;
 using MembershipLedger.Storage;
 using MembershipLedger.Tests.Infrastructure;
-using Npgsql;
 
 namespace MembershipLedger.Tests.Audit;
 
@@ -23,7 +22,7 @@ public sealed class Tamper_evidence(LedgerApp app) : LedgerTest(app)
     public async Task Editing_a_row_of_the_event_table_with_sql_is_named_by_verify()
     {
         await Scenarios.TajikGroupWithItsSignatures(Client);
-        await ExecuteAsync($$"""
+        await App.ExecuteSqlAsync($$"""
             update {{LedgerSchema.Name}}.mt_events set data = jsonb_set(data, '{signedAt}', '"2022-12-01T00:00:00Z"')
             where stream_id = '{{Scenarios.Tajik}}:Mardetanha'
             """);
@@ -48,18 +47,10 @@ public sealed class Tamper_evidence(LedgerApp app) : LedgerTest(app)
     public async Task A_deleted_event_row_is_named_missing()
     {
         await Scenarios.TajikGroupWithItsSignatures(Client);
-        await ExecuteAsync($"delete from {LedgerSchema.Name}.mt_events where stream_id = '{Scenarios.Tajik}:Farorud'");
+        await App.ExecuteSqlAsync($"delete from {LedgerSchema.Name}.mt_events where stream_id = '{Scenarios.Tajik}:Farorud'");
 
         var verification = await EventChain.VerifyAsync(App.Store);
 
         Assert.Equal("missing", verification.FirstBroken!.Problem);
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(App.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

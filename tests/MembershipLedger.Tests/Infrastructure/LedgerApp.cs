@@ -53,11 +53,7 @@ public sealed class LedgerApp : IAsyncLifetime
     public async Task ResetAsync()
     {
         await Store.Advanced.ResetAllData();
-        await using var connection = new NpgsqlConnection(_database!.ConnectionString);
-        await connection.OpenAsync();
-        await using var truncate = new NpgsqlCommand(
-            $"truncate {string.Join(", ", [.. LedgerSchema.ProjectionTables, EventChain.Table])}", connection);
-        await truncate.ExecuteNonQueryAsync();
+        await ExecuteSqlAsync($"truncate {string.Join(", ", [.. LedgerSchema.ProjectionTables, EventChain.Table])}");
         Clock.Reset(Start);
         Client.DefaultRequestHeaders.Remove(Keys.Header);
         Client.DefaultRequestHeaders.Add(Keys.Header, await IssueKeyAsync("test-admin", AccessRole.Admin));
@@ -79,6 +75,15 @@ public sealed class LedgerApp : IAsyncLifetime
         var client = _factory!.CreateClient();
         client.DefaultRequestHeaders.Add(Keys.Header, await IssueKeyAsync(principal, role, groupId));
         return client;
+    }
+
+    /// <summary>Runs SQL on the test database directly, behind the ledger's back (to tamper, to look where the API cannot).</summary>
+    public async Task<object?> ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_database!.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
     }
 
     /// <summary>How many events the store holds: "nothing was appended" is this number not moving.</summary>

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using MembershipLedger.Storage;
 using MembershipLedger.Tests.Infrastructure;
-using Npgsql;
 
 namespace MembershipLedger.Tests.People;
 
@@ -29,12 +28,12 @@ public sealed class Erasing_personal_data(LedgerApp app) : LedgerTest(app)
         var now = Scenarios.Names((await Scenarios.GetJson(Client, $"/groups/{Scenarios.Tajik}/roster")).GetProperty("members"));
         Assert.Contains(pseudonym, now);
 
-        Assert.Equal(0, await CountAsync($"""
+        Assert.Equal(0, (long)(await App.ExecuteSqlAsync($"""
             select count(*) from {LedgerSchema.Name}.mt_events
             where data::text ilike '%mardetanha%' or data::text like '%Mard Etanha%' or stream_id ilike '%mardetanha%'
-            """));
-        Assert.Equal(0, await CountAsync($"select count(*) from {LedgerSchema.Name}.mt_streams where id ilike '%mardetanha%'"));
-        Assert.Equal(0, await CountAsync($"select count(*) from {LedgerSchema.History} where data::text ilike '%mardetanha%' or username = 'Mardetanha'"));
+            """))!);
+        Assert.Equal(0, (long)(await App.ExecuteSqlAsync($"select count(*) from {LedgerSchema.Name}.mt_streams where id ilike '%mardetanha%'"))!);
+        Assert.Equal(0, (long)(await App.ExecuteSqlAsync($"select count(*) from {LedgerSchema.History} where data::text ilike '%mardetanha%' or username = 'Mardetanha'"))!);
 
         var member = await Scenarios.GetJson(Client, $"/groups/{Scenarios.Tajik}/members/{pseudonym}");
         Assert.True(member.GetProperty("isMember").GetBoolean());
@@ -74,13 +73,5 @@ public sealed class Erasing_personal_data(LedgerApp app) : LedgerTest(app)
         await Scenarios.Expect(await App.Anonymous.PostAsJsonAsync("/people/Mardetanha/erasure", new { reason = "asked" }), HttpStatusCode.Unauthorized);
 
         Assert.Equal(events, await App.EventCountAsync());
-    }
-
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(App.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }
