@@ -91,6 +91,8 @@ public static class LedgerCommands
                 return 0;
             }
             case "rebuild":
+                // Asked for durably first: if this process dies mid-way, the host's next start finishes the rebuild.
+                await LedgerProjections.RequestRebuildAsync(store, $"rebuild from the command line by {CommandLinePrincipal}");
                 await LedgerProjections.RebuildAsync(store, progress);
                 Console.Error.WriteLine($"Rebuilt: {string.Join(", ", LedgerProjections.Names(store))}.");
                 return 0;

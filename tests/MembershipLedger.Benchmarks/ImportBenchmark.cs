@@ -59,7 +59,7 @@ public static class ImportBenchmark
             copy.Stop();
 
             var import = Stopwatch.StartNew();
-            var report = await LedgerImport.ImportAsync(store, new StringReader(file), new ImportContext("bench", "bench", now, Rebuild: false));
+            var report = await LedgerImport.ImportAsync(store, new StringReader(file), new ImportContext("bench", "bench", now));
             import.Stop();
             var rebuild = Stopwatch.StartNew();
             await LedgerProjections.RebuildAsync(store);

@@ -7,7 +7,8 @@ namespace MembershipLedger.Api.Http;
 
 /// <summary>
 /// Reads a JSON request body field by field, collecting a message per bad field, so one response names every
-/// field that is wrong. Unknown fields are refused too: a misspelt "signedat" must not silently become "undated".
+/// field that is wrong. Unknown fields are refused too: a misspelt "signedat" must not silently become "undated"; and
+/// so is a field given twice, where "the last one wins" would let a proxy and the ledger read two different requests.
 /// </summary>
 public sealed class JsonBody
 {
@@ -44,7 +45,7 @@ public sealed class JsonBody
                 : (null, Problems.Invalid("body", "A JSON object is required."));
         try
         {
-            using var document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            using var document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
             return document.RootElement.ValueKind == JsonValueKind.Object
                 ? (new JsonBody(document.RootElement.Clone()), null)
                 : (null, Problems.Invalid("body", "The body must be a JSON object."));

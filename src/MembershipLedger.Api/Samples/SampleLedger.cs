@@ -31,12 +31,11 @@ public static class SampleLedger
         {
             using var reader = new StreamReader(file);
             var report = await LedgerImport.ImportAsync(store, reader,
-                new ImportContext(RecordedBy, RecordedBy, clock.GetCurrentInstant(), Rebuild: false, CorrelationId: load), ct: ct);
+                new ImportContext(RecordedBy, RecordedBy, clock.GetCurrentInstant(), CorrelationId: load), ct: ct);
             if (report.Refused)
                 throw new InvalidOperationException($"The sample {Path.GetFileName(file)} is refused: " +
                     string.Join("; ", report.Problems.Select(p => $"line {p.Line} {p.Field}: {p.Detail}")));
         }
-        await LedgerProjections.RebuildAsync(store, ct: ct);
         return true;
     }
 }

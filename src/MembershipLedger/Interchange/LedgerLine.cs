@@ -36,6 +36,7 @@ public sealed class LedgerLines
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
 
@@ -50,7 +51,8 @@ public sealed class LedgerLines
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text);
+            // A key given twice is ambiguous (which one did the writer mean?): refused, never "the last one wins".
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 32 });
         }
         catch (JsonException e)
         {

@@ -8,6 +8,9 @@ public static class Plausibility
     /// <summary>No wiki signature predates Wikipedia (15 January 2001); earlier instants are typos.</summary>
     public static readonly Instant Earliest = Instant.FromUtc(2001, 1, 15, 0, 0);
 
+    /// <summary>The same bound for calendar dates (an activity's day, a grant's period).</summary>
+    public static readonly LocalDate EarliestDate = new(2001, 1, 15);
+
     /// <summary>Clock skew tolerated between a caller and the ledger before "now" counts as the future.</summary>
     public static readonly Duration Skew = Duration.FromMinutes(5);
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using JasperFx.Events;
 using Marten;
+using Marten.Services;
 using MembershipLedger.Activities;
 using MembershipLedger.Memberships;
 using MembershipLedger.Storage;
@@ -63,7 +64,11 @@ public static class Erasure
     /// <summary>Erases the person's data, or returns null when the ledger has no record naming them.</summary>
     public static async Task<ErasureReport?> EraseAsync(IDocumentStore store, ErasureRequest request, CancellationToken ct = default)
     {
-        await using var session = store.LightweightSession();
+        // One transaction: the rewrite, the erasure's event and the projections rebuilt without the name commit together,
+        // so no crash leaves the name in a projection after its events were masked.
+        await using var connection = await LedgerStore.OpenConnectionAsync(store, ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         var names = new HashSet<string>(StringComparer.Ordinal) { request.Username };
         // A renamed person's events carry every name they had: follow the renames both ways.
         foreach (var rename in await session.Events.QueryRawEventDataOnly<AccountRenamed>().ToListAsync(ct))
@@ -107,7 +112,8 @@ public static class Erasure
         session.QueueSqlCommand(EventChain.AmendSql, id, sequences);
         await session.SaveChangesAsync(ct);
 
-        await LedgerProjections.RebuildAsync(store, ct: ct);
+        await LedgerProjections.RebuildAsync(store, tx, null, ct);
+        await tx.CommitAsync(ct);
         return new ErasureReport(id, pseudonym, groups, sequences.Length, streams.Count);
     }
 

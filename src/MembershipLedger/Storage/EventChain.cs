@@ -108,6 +108,16 @@ public static class EventChain
     }
 
     /// <summary>
+    /// Takes, in <paramref name="tx"/>, the lock every appending transaction takes in the chain's trigger: from here until
+    /// <paramref name="tx"/> ends, appends wait. A rebuild holds it so no append is both replayed and projected inline.
+    /// </summary>
+    public static async Task LockAppendsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"select pg_advisory_xact_lock({ChainLock})", connection, tx);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
     /// SQL for an erasure's session (parameters: the erasure id, the rewritten events' sequence numbers): after those events were rewritten, record their
     /// new row hashes and the erasure that explains them. Runs in the erasure's own transaction.
     /// </summary>

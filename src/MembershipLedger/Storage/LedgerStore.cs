@@ -71,5 +71,6 @@ public static class LedgerStore
         options.AddGrants();
         options.AddTimelines();
         options.AddEventChain();
+        options.AddProjectionState();
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace MembershipLedger.Api.Http;
+namespace MembershipLedger.Ledger;
 
 /// <summary>Readable ids for streams (groups, activities, grants): lower-case letters, digits and single hyphens.</summary>
 public static partial class Slugs
