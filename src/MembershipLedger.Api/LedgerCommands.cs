@@ -116,10 +116,13 @@ public static class LedgerCommands
                 return await KeysAsync(store, clock, options);
             case "verify":
             {
-                var verification = await EventChain.VerifyAsync(store);
+                var verification = await LedgerVerification.VerifyAsync(store);
                 Console.WriteLine(JsonSerializer.Serialize(verification, Indented));
                 if (verification.FirstBroken is { } broken) Console.Error.WriteLine(broken.Detail);
-                return verification.Intact ? 0 : 1;
+                foreach (var letter in verification.DeadLetters)
+                    Console.Error.WriteLine($"Event {letter.Sequence} ({letter.StreamKey}, {letter.EventType}) is not in the {letter.Projection} projection: {letter.Error}");
+                if (!verification.Projections.Current) Console.Error.WriteLine("The projections need a rebuild: the host does it on its next start, or run `rebuild`.");
+                return verification.Intact && verification.ProjectionsWhole ? 0 : 1;
             }
             case "erase":
             {

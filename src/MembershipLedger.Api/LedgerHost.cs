@@ -1,5 +1,8 @@
 using MembershipLedger.Access;
 using MembershipLedger.Api.Access;
+using MembershipLedger.Api.Database;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MembershipLedger.Api.Activities;
 using MembershipLedger.Api.Grants;
 using MembershipLedger.Api.Http;
@@ -23,8 +26,26 @@ public static class LedgerHost
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
-    public static void AddLedger(this WebApplicationBuilder builder, string connectionString)
+    /// <summary>The longest request target the ledger reads; a longer one gets 414 as problem details.</summary>
+    public const int MaxTargetLength = 8 * 1024;
+
+    public static void AddLedger(this WebApplicationBuilder builder, string connectionString, EmbeddedPostgres? embedded = null)
     {
+        // Kestrel answers a request line over its limit itself, with an empty body; a higher limit lets the ledger answer
+        // it with a problem naming the rule (MaxTargetLength), as it answers every other refusal.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestLineSize = 64 * 1024);
+        builder.Services.AddExceptionHandler<Faults>();
+        var health = builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseReachable>("database", tags: ["ready"])
+            .AddCheck<ProjectionsCurrent>("projections", tags: ["ready"]);
+        if (embedded is not null)
+        {
+            builder.Services.AddSingleton(embedded);
+            builder.Services.AddSingleton<EmbeddedDatabaseWatch>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<EmbeddedDatabaseWatch>());
+            health.AddCheck<EmbeddedDatabaseWatch>("embedded-database", tags: ["ready"]);
+        }
+
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
         builder.Services.AddSingleton(_ => LedgerStore.CreateDataSource(connectionString));
         builder.Services.AddMarten(services =>
@@ -45,6 +66,19 @@ public static class LedgerHost
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(async (http, next) =>
+        {
+            if (http.Request.Path.Value?.Length + http.Request.QueryString.Value?.Length > MaxTargetLength)
+            {
+                await TypedResults.Problem($"The request's path and query are longer than {MaxTargetLength} characters.",
+                    statusCode: StatusCodes.Status414UriTooLong, title: "URL too long",
+                    extensions: new Dictionary<string, object?> { ["field"] = "url" }).ExecuteAsync(http);
+                return;
+            }
+            await next(http);
+        });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync });
         app.UseApiKeys();
         app.UseIdempotencyKeys();
         app.MapOpenApi();
@@ -58,6 +92,17 @@ public static class LedgerHost
         app.MapInterchangeEndpoints();
         app.MapPeopleEndpoints();
         app.MapAdminEndpoints();
+    }
+
+    /// <summary>Health as JSON: the overall status, and each check's status and why, for a person as much as a probe.</summary>
+    private static Task WriteHealthAsync(HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "application/json";
+        return http.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+        });
     }
 
     /// <summary>
@@ -81,6 +126,9 @@ public static class LedgerHost
         {
             var store = app.Services.GetRequiredService<IDocumentStore>();
             var clock = app.Services.GetRequiredService<IClock>();
+            // Projections built by another version, or a rebuild that a crash interrupted: finished before anything else.
+            if (LedgerProjections.EnsureCurrentAsync(store).GetAwaiter().GetResult() is { } repaired)
+                app.Logger.LogWarning("Rebuilt the projections on start: {Why}.", repaired);
             var loaded = app.Configuration.GetValue("Ledger:LoadSamples", true)
                 && SampleLedger.LoadIfEmptyAsync(store, clock).GetAwaiter().GetResult();
             var adminKey = FirstAdminKeyAsync(store, clock).GetAwaiter().GetResult();

@@ -30,7 +30,7 @@ catch (PostgresBinariesNotFoundException e)
 
 await using (database)
 {
-    builder.AddLedger(database.ConnectionString);
+    builder.AddLedger(database.ConnectionString, database.Embedded);
     var app = builder.Build();
     app.MapLedger();
     app.LoadSamplesAndGreet(database.Description);

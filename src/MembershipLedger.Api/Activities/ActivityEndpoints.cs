@@ -213,7 +213,7 @@ public static class ActivityEndpoints
         {
             // A date means the end of that day in the activity's zone, as a roster's asOf does.
             if (!Moments.TryParseAsOf(asOf, activity.Details.TimeZone, out var parsed))
-                return Problems.Invalid("asOf", $"'{asOf}' is neither a date nor an ISO-8601 instant.");
+                return Problems.Invalid("asOf", $"'{asOf}' is neither a date nor an ISO-8601 instant {Moments.Span}.");
             at = parsed;
         }
         // "As of" counts the signatures made by then; undated ones cannot be placed, so they are listed apart.

@@ -19,15 +19,20 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     public const string DatabaseName = "ledger";
     private const string SuperUser = "ledger";
 
+    /// <summary>Names the process that started the running server, so another process can tell a live owner from a dead one.</summary>
+    private const string OwnerFile = "ledger-owner.pid";
+
     private readonly string _binDirectory;
     private readonly string _dataDirectory;
     private readonly bool _owned;
+    private readonly bool _durable;
 
-    private EmbeddedPostgres(string binDirectory, string dataDirectory, int port, bool owned)
+    private EmbeddedPostgres(string binDirectory, string dataDirectory, int port, bool owned, bool durable)
     {
         _binDirectory = binDirectory;
         _dataDirectory = dataDirectory;
         _owned = owned;
+        _durable = durable;
         Port = port;
         ConnectionString = new NpgsqlConnectionStringBuilder
         {
@@ -38,9 +43,16 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     public int Port { get; }
     public string ConnectionString { get; }
 
+    /// <summary>False when this process uses a server another live process started (it leaves it running on exit).</summary>
+    public bool Owned => _owned;
+
     /// <summary>Starts (creating it first if need be) the cluster in <paramref name="dataDirectory"/>.</summary>
+    /// <param name="durable">
+    /// True for a ledger's data: PostgreSQL flushes every commit to disk (<c>fsync</c>, <c>synchronous_commit</c>), so a
+    /// power cut loses no acknowledged write and cannot corrupt the cluster. Only throwaway test clusters pass false.
+    /// </param>
     /// <exception cref="PostgresBinariesNotFoundException">No initdb/pg_ctl were found on this machine.</exception>
-    public static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, CancellationToken ct = default)
+    public static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, CancellationToken ct = default, bool durable = true)
     {
         var bin = FindBinaries() ?? throw new PostgresBinariesNotFoundException(
             "No PostgreSQL server binaries (initdb, pg_ctl) were found, so the ledger cannot run its embedded database. " +
@@ -52,32 +64,73 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
         if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
             await RunAsync(Path.Combine(bin, "initdb"),
-                ["-D", dataDirectory, "-U", SuperUser, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"], ct, asPostgres: true);
+                ["-D", dataDirectory, "-U", SuperUser, "--auth=trust", "--encoding=UTF8", "--no-locale", .. (durable ? Array.Empty<string>() : ["--no-sync"])],
+                ct, asPostgres: true);
 
-        // A cluster left running by another process on this folder (a second host, a command-line import) is used as it is.
+        // A server running on this folder: another live process's (a second host, a command-line import while the host
+        // serves) is used as it is and left running; one whose starter is gone (a host killed with kill -9) is adopted,
+        // and this process stops it on exit, as if it had started it.
         if (await TryReadRunningPortAsync(bin, dataDirectory, ct) is { } runningPort)
         {
-            var adopted = new EmbeddedPostgres(bin, dataDirectory, runningPort, owned: false);
+            var ownerAlive = OwnerAlive(dataDirectory);
+            if (!ownerAlive) await File.WriteAllTextAsync(Path.Combine(dataDirectory, OwnerFile), Environment.ProcessId.ToString(), ct);
+            var adopted = new EmbeddedPostgres(bin, dataDirectory, runningPort, owned: !ownerAlive, durable);
             await adopted.EnsureDatabaseAsync(ct);
             return adopted;
         }
 
-        var port = FreeLoopbackPort();
-        await RunAsync(Path.Combine(bin, "pg_ctl"),
-        [
-            "start", "-D", dataDirectory, "-w", "-t", "60", "-l", Path.Combine(dataDirectory, "server.log"),
-            "-o", $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c max_connections=200",
-        ], ct, asPostgres: true);
-        var server = new EmbeddedPostgres(bin, dataDirectory, port, owned: true);
+        var server = new EmbeddedPostgres(bin, dataDirectory, FreeLoopbackPort(), owned: true, durable);
+        await server.StartServerAsync(ct);
+        await File.WriteAllTextAsync(Path.Combine(dataDirectory, OwnerFile), Environment.ProcessId.ToString(), ct);
         await server.EnsureDatabaseAsync(ct);
         return server;
+    }
+
+    private Task StartServerAsync(CancellationToken ct) =>
+        RunAsync(Path.Combine(_binDirectory, "pg_ctl"),
+        [
+            "start", "-D", _dataDirectory, "-w", "-t", "60", "-l", Path.Combine(_dataDirectory, "server.log"),
+            "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200 " +
+                  (_durable ? "-c fsync=on -c synchronous_commit=on -c full_page_writes=on" : "-c fsync=off -c synchronous_commit=off"),
+        ], ct, asPostgres: true);
+
+    /// <summary>True while the server answers <c>pg_ctl status</c>.</summary>
+    public async Task<bool> IsRunningAsync(CancellationToken ct = default) =>
+        await RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["status", "-D", _dataDirectory], ct, asPostgres: true, allowFailure: true) == 0;
+
+    /// <summary>
+    /// Starts the server again on its port after it died (killed, crashed, stopped by hand); PostgreSQL recovers from its
+    /// write-ahead log, so every committed write is there. Only for a server this process owns.
+    /// </summary>
+    public async Task RestartAsync(CancellationToken ct = default)
+    {
+        if (!_owned) return;
+        // A server killed with SIGKILL leaves its pid file; pg_ctl start sees the process is gone and starts anyway.
+        await StartServerAsync(ct);
+    }
+
+    private static bool OwnerAlive(string dataDirectory)
+    {
+        var file = Path.Combine(dataDirectory, OwnerFile);
+        if (!File.Exists(file) || !int.TryParse(File.ReadAllText(file).Trim(), out var pid) || pid == Environment.ProcessId) return false;
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        if (_owned)
-            await RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["stop", "-D", _dataDirectory, "-m", "fast", "-w"], CancellationToken.None, asPostgres: true);
+        if (!_owned) return;
+        await RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["stop", "-D", _dataDirectory, "-m", "fast", "-w"], CancellationToken.None,
+            asPostgres: true, allowFailure: true);
+        File.Delete(Path.Combine(_dataDirectory, OwnerFile));
     }
 
     private async Task EnsureDatabaseAsync(CancellationToken ct)

@@ -13,6 +13,9 @@ public sealed class LedgerDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>The embedded server, when the ledger runs on one: the host watches it.</summary>
+    public EmbeddedPostgres? Embedded => _embedded;
+
     /// <summary>Says which database is in use, for the start-up banner.</summary>
     public string Description { get; }
 

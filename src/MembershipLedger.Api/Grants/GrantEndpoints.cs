@@ -223,7 +223,7 @@ public static class GrantEndpoints
         LocalDate? date = null;
         if (asOf is not null)
         {
-            if (!Moments.TryParseDate(asOf, out var parsed)) return Problems.Invalid("asOf", $"'{asOf}' is not a date such as 2019-09-30.");
+            if (!Moments.TryParseDate(asOf, out var parsed)) return Problems.Invalid("asOf", $"'{asOf}' is not a date such as 2019-09-30 {Moments.Span}.");
             date = parsed;
         }
         if (Paging.Read(after, limit, SpendTrailQuery.MaxPageSize) is not { } page) return Paging.Problem(after, limit, SpendTrailQuery.MaxPageSize);

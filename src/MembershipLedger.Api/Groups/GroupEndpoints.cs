@@ -27,11 +27,8 @@ public sealed record GroupResponse(
     /// <param name="personal">Whether the reader may see personal data; if not, e-mail channels (often a person's own address) are left out.</param>
     public static GroupResponse From(GroupProfile g, bool personal = true) => new(
         g.Id, g.Profile.Name, g.Profile.Kind, g.Profile.CountryCode, g.Profile.Languages, g.Profile.TimeZone.Id,
-        g.Profile.FoundedOn, personal ? g.Profile.ContactChannels : g.Profile.ContactChannels.Where(c => !IsPersonal(c)).ToList(),
+        g.Profile.FoundedOn, personal ? g.Profile.ContactChannels : g.Profile.Public().ContactChannels,
         g.RegisteredAt, g.UpdatedAt, g.Version);
-
-    private static bool IsPersonal(ContactChannel channel) =>
-        channel.Kind.Contains("mail", StringComparison.OrdinalIgnoreCase) || channel.Value.Contains('@') || channel.Value.Contains("(_AT_)");
 }
 
 public static partial class GroupEndpoints

@@ -1,12 +1,15 @@
 using System.Security.Cryptography;
 using Marten;
+using MembershipLedger.Storage;
 using NodaTime;
 
 namespace MembershipLedger.Api.Http;
 
 /// <summary>A POST answered under an <c>Idempotency-Key</c>: what came in (as a hash) and what went out.</summary>
 /// <param name="Id">The caller's principal and key: one caller's keys never collide with another's.</param>
-/// <param name="Status">0 while the first request is still being answered.</param>
+/// <param name="Status">0 while the first request is being answered and has committed nothing; <see cref="Idempotency.Committed"/>
+/// once its write committed (the marker is saved in the write's own transaction) and until its answer is stored.</param>
+/// <param name="At">When the key was claimed, or its answer stored: a claim left at 0 longer than <see cref="Idempotency.ClaimTimeout"/> was abandoned.</param>
 public sealed record IdempotentRequest(
     string Id, string Method, string Path, string BodyHash, int Status, string? ContentType, string? Location, string? ETag, byte[]? Body, Instant At);
 
@@ -15,12 +18,24 @@ public sealed record IdempotentRequest(
 /// body gets the first answer again and appends nothing; the same key with another body is refused (422). The key is
 /// claimed before the request runs, so two copies sent at once cannot both append: the second is told to retry (409).
 /// Answers of 5xx are not kept, so a failed attempt may be retried under the same key.
+/// <para>
+/// A crash cannot strand a key. The request's own session carries a "committed" marker, so the marker commits in the
+/// write's transaction or not at all; a claim that never committed expires after <see cref="ClaimTimeout"/> and the
+/// retry runs the request (once: it never committed). A retry that finds the write committed but the host gone before
+/// it stored the answer is told so (200, <c>Idempotent-Replayed</c>) rather than running the write again.
+/// </para>
 /// </summary>
 public static class Idempotency
 {
     public const string Header = "Idempotency-Key";
     private const int MaxKeyLength = 200;
     private const long MaxBodyBytes = 64L * 1024 * 1024;
+
+    /// <summary>Status of a key whose write committed and whose answer is not stored yet.</summary>
+    public const int Committed = -1;
+
+    /// <summary>Longer than any request runs (Kestrel and the database time out well before): a claim this old was abandoned by a crash.</summary>
+    public static readonly Duration ClaimTimeout = Duration.FromMinutes(2);
 
     public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
@@ -54,20 +69,15 @@ public static class Idempotency
         var target = http.Request.Path + http.Request.QueryString;
 
         // Claiming the key is the lookup too: an insert that finds it taken replays what is stored under it.
-        await using (var claim = store.LightweightSession())
+        var claimed = new IdempotentRequest(id, http.Request.Method, target, bodyHash, 0, null, null, null, null, clock.GetCurrentInstant());
+        if (!await ClaimAsync(store, claimed, clock, http.RequestAborted))
         {
-            claim.Insert(new IdempotentRequest(id, http.Request.Method, target, bodyHash, 0, null, null, null, null, clock.GetCurrentInstant()));
-            try
-            {
-                await claim.SaveChangesAsync(http.RequestAborted);
-            }
-            catch (JasperFx.DocumentAlreadyExistsException)
-            {
-                await using var again = store.QuerySession();
-                await ReplayAsync(http, (await again.LoadAsync<IdempotentRequest>(id, http.RequestAborted))!, target, bodyHash);
-                return;
-            }
+            await using var again = store.QuerySession();
+            await ReplayAsync(http, (await again.LoadAsync<IdempotentRequest>(id, http.RequestAborted))!, target, bodyHash);
+            return;
         }
+        // Saved by the endpoint's own SaveChanges, in its transaction: present exactly when the write committed.
+        http.RequestServices.GetRequiredService<IDocumentSession>().Store(claimed with { Status = Committed });
 
         var original = http.Response.Body;
         using var captured = new MemoryStream();
@@ -94,6 +104,33 @@ public static class Idempotency
         await captured.CopyToAsync(original, http.RequestAborted);
     });
 
+    /// <summary>Inserts the claim; or takes over one abandoned by a crash before its write committed. False when the key is taken.</summary>
+    private static async Task<bool> ClaimAsync(IDocumentStore store, IdempotentRequest claim, IClock clock, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        session.Insert(claim);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (JasperFx.DocumentAlreadyExistsException)
+        {
+        }
+        await using var takeOver = await LedgerStore.OpenConnectionAsync(store, ct);
+        var table = ((DocumentStore)store).Options.For(typeof(IdempotentRequest));
+        // One statement, so two retries racing for an abandoned claim cannot both win it.
+        await using var command = new Npgsql.NpgsqlCommand(
+            $$"""
+             update {{table}} set data = jsonb_set(data, '{at}', to_jsonb($2::text)) where id = $1
+               and (data ->> 'status')::int = 0 and (data ->> 'at')::timestamptz < $3
+             """, takeOver);
+        command.Parameters.Add(new() { Value = claim.Id });
+        command.Parameters.Add(new() { Value = NodaTime.Text.InstantPattern.ExtendedIso.Format(claim.At) });
+        command.Parameters.Add(new() { Value = (clock.GetCurrentInstant() - ClaimTimeout).ToDateTimeOffset() });
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
     private static async Task ReplayAsync(HttpContext http, IdempotentRequest earlier, string target, string bodyHash)
     {
         if (earlier.BodyHash != bodyHash || earlier.Path != target)
@@ -102,6 +139,14 @@ public static class Idempotency
                 $"This {Header} was first used for another request ({earlier.Method} {earlier.Path}); use a new key for a new request.",
                 statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused",
                 extensions: new Dictionary<string, object?> { ["field"] = Header }).ExecuteAsync(http);
+            return;
+        }
+        if (earlier.Status == Committed)
+        {
+            // The write committed and the host stopped before it stored the answer: say so, and never write twice.
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+            await TypedResults.Ok(new { committed = true, detail = "The first request with this key was recorded; its answer was lost with the server. Read the resource for its state." })
+                .ExecuteAsync(http);
             return;
         }
         if (earlier.Status == 0)

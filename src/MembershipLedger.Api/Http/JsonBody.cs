@@ -93,7 +93,7 @@ public sealed class JsonBody
         var text = String(name, required, 64);
         if (text is null) return null;
         if (Moments.TryParseInstant(text, out var instant)) return instant;
-        Error(name, $"'{text}' is not an ISO-8601 instant such as 2022-12-08T20:24:00Z.");
+        Error(name, $"'{text}' is not an ISO-8601 instant such as 2022-12-08T20:24:00Z {Moments.Span}.");
         return null;
     }
 
@@ -103,7 +103,7 @@ public sealed class JsonBody
         var text = String(name, required, 64);
         if (text is null) return null;
         if (Moments.TryParseEffective(text, zone, out var instant)) return instant;
-        Error(name, $"'{text}' is neither a date (2023-05-01) nor an ISO-8601 instant (2023-05-01T12:00:00Z).");
+        Error(name, $"'{text}' is neither a date (2023-05-01) nor an ISO-8601 instant (2023-05-01T12:00:00Z) {Moments.Span}.");
         return null;
     }
 
@@ -116,7 +116,7 @@ public sealed class JsonBody
         var text = String(name, required, 32);
         if (text is null) return null;
         if (Moments.TryParseDate(text, out var date)) return date;
-        Error(name, $"'{text}' is not a date such as 2019-09-09.");
+        Error(name, $"'{text}' is not a date such as 2019-09-09 {Moments.Span}.");
         return null;
     }
 
@@ -125,8 +125,8 @@ public sealed class JsonBody
     {
         var text = String(name, required, 32);
         if (text is null) return null;
-        if (Ledger.PartialDate.TryParse(text, out var date)) return date;
-        Error(name, $"'{text}' is not a date such as 2019-09-09, 2019-09 or 2019.");
+        if (Ledger.PartialDate.TryParse(text, out var date) && date.Year is >= 1900 and <= 2199) return date;
+        Error(name, $"'{text}' is not a date such as 2019-09-09, 2019-09 or 2019 {Moments.Span}.");
         return null;
     }
 
@@ -170,6 +170,11 @@ public sealed class JsonBody
             _ => (decimal?)null,
         };
         if (parsed is null) body.Error(name, "must be a decimal number such as 1200.00.");
+        else if (Math.Abs(parsed.Value) > EventRules.MaxAmount)
+        {
+            body.Error(name, $"{parsed} is beyond any amount an affiliate's books hold (at most {EventRules.MaxAmount:N0}).");
+            return null;
+        }
         return parsed;
     }
 

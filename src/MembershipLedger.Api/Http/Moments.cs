@@ -13,15 +13,26 @@ public static class Moments
     private static readonly IPattern<OffsetDateTime> OffsetPattern = OffsetDateTimePattern.ExtendedIso;
     private static readonly IPattern<LocalDate> DatePattern = LocalDatePattern.Iso;
 
+    /// <summary>
+    /// The span the ledger reads a point in time from. Wider than what a fact can be (decisions refuse before 2001 and
+    /// the future with their own words), narrow enough that every date and instant in it converts to PostgreSQL's and
+    /// .NET's types and a day can be added to it: year 0, 9999-12-31 and overflowing offsets fall outside.
+    /// </summary>
+    public static readonly Instant Earliest = Instant.FromUtc(1900, 1, 1, 0, 0);
+    public static readonly Instant Latest = Instant.FromUtc(2200, 1, 1, 0, 0);
+
+    /// <summary>Says which span a date or instant must be in, for problem details.</summary>
+    public const string Span = "between 1900 and 2199";
+
     public static bool TryParseInstant(string? text, out Instant instant)
     {
         instant = default;
         if (string.IsNullOrWhiteSpace(text)) return false;
         var plain = InstantPattern.Parse(text);
-        if (plain.Success) { instant = plain.Value; return true; }
-        var offset = OffsetPattern.Parse(text);
-        if (offset.Success) { instant = offset.Value.ToInstant(); return true; }
-        return false;
+        if (plain.Success) instant = plain.Value;
+        else if (OffsetPattern.Parse(text) is { Success: true } offset) instant = offset.Value.ToInstant();
+        else return false;
+        return instant >= Earliest && instant < Latest;
     }
 
     public static bool TryParseDate(string? text, out LocalDate date)
@@ -29,8 +40,9 @@ public static class Moments
         date = default;
         if (string.IsNullOrWhiteSpace(text) || text.Length != 10) return false;
         var result = DatePattern.Parse(text);
-        if (result.Success) date = result.Value;
-        return result.Success;
+        if (!result.Success || result.Value.Year is < 1900 or > 2199) return false;
+        date = result.Value;
+        return true;
     }
 
     /// <summary>

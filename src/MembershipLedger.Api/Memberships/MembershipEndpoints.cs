@@ -28,7 +28,9 @@ public sealed record RetractionRequest(string Reason);
 public sealed record CorrectionRequest(string SignedAt, string Reason);
 
 /// <summary>What a membership write recorded.</summary>
-public sealed record MembershipChange(string GroupId, string Username, string Event, Guid SignUpId, Instant? SignedAt, Instant? EffectiveAt, long Version);
+/// <param name="LooksLike">On a sign-up: members whose names look like this one (perhaps one person signing twice), for a person to decide on.</param>
+public sealed record MembershipChange(string GroupId, string Username, string Event, Guid SignUpId, Instant? SignedAt, Instant? EffectiveAt, long Version,
+    IReadOnlyList<string>? LooksLike = null);
 
 /// <summary>The body of <c>PUT /groups/{groupId}/members/{username}/contact-details</c>: the whole of what is known; omitted means none.</summary>
 /// <param name="Email">An address; the wiki's "name(_AT_)example.org" spelling is accepted.</param>
@@ -79,12 +81,14 @@ public static class MembershipEndpoints
         var reason = body.String("reason", maxLength: 500);
         if (body.Problem() is { } invalid) return invalid;
 
-        var command = new SignUpMember(group.Id, username!, kind, signedAt, Guid.NewGuid());
+        var looksLike = await LookAlikes.AmongMembersAsync(session, group.Id, username!, http.RequestAborted);
+        var command = new SignUpMember(group.Id, username!, kind, signedAt, Guid.NewGuid(), looksLike);
         var outcome = await AffiliationWrites.WriteAsync(session, http, group.Id, username!, reason,
             current => SigningUp.Decide(command, current, clock.GetCurrentInstant()));
         if (outcome.Problem is { } refused) return refused;
         return TypedResults.Created($"/groups/{group.Id}/members/{Uri.EscapeDataString(username!)}",
-            new MembershipChange(group.Id, username!, "member-signed-up", command.SignUpId, signedAt, signedAt, outcome.Version));
+            new MembershipChange(group.Id, username!, "member-signed-up", command.SignUpId, signedAt, signedAt, outcome.Version,
+                looksLike.Count > 0 ? looksLike : null));
     }
 
     private static async Task<IResult> Get(string groupId, string username, HttpContext http, IQuerySession session, CancellationToken ct)

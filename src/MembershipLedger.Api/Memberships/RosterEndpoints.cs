@@ -53,7 +53,7 @@ public static class RosterEndpoints
 
         Instant at = now;
         if (asOf is not null && !Moments.TryParseAsOf(asOf, zone, out at))
-            errors["asOf"] = [$"'{asOf}' is neither a date (2023-01-01) nor an ISO-8601 instant (2023-01-01T12:00:00Z)."];
+            errors["asOf"] = [$"'{asOf}' is neither a date (2023-01-01) nor an ISO-8601 instant (2023-01-01T12:00:00Z) {Moments.Span}."];
         Instant? known = null;
         if (knownAt is not null)
         {

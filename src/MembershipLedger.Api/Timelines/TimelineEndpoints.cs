@@ -51,12 +51,12 @@ public static class TimelineEndpoints
         NodaTime.LocalDate? fromDate = null, toDate = null;
         if (from is not null)
         {
-            if (!Moments.TryParseDate(from, out var d)) return (null, Problems.Invalid("from", $"'{from}' is not a date such as 2019-01-01."));
+            if (!Moments.TryParseDate(from, out var d)) return (null, Problems.Invalid("from", $"'{from}' is not a date such as 2019-01-01 {Moments.Span}."));
             fromDate = d;
         }
         if (to is not null)
         {
-            if (!Moments.TryParseDate(to, out var d)) return (null, Problems.Invalid("to", $"'{to}' is not a date such as 2019-12-31."));
+            if (!Moments.TryParseDate(to, out var d)) return (null, Problems.Invalid("to", $"'{to}' is not a date such as 2019-12-31 {Moments.Span}."));
             toDate = d;
         }
         if (fromDate > toDate) return (null, Problems.Invalid("to", "The period ends before it starts."));

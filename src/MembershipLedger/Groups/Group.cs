@@ -19,7 +19,11 @@ public enum GroupKind
 /// <summary>A way to reach the group, as its page lists it (a Telegram group, a mailing list, a talk page).</summary>
 /// <param name="Kind">Free label such as <c>telegram</c>, <c>email</c>, <c>talk-page</c>.</param>
 /// <param name="Value">The address or link.</param>
-public sealed record ContactChannel(string Kind, string Value);
+public sealed record ContactChannel(string Kind, string Value)
+{
+    /// <summary>An e-mail address reaches a person: personal data, shown only to those allowed to see it, by every route.</summary>
+    public bool IsPersonal() => Kind.Contains("mail", StringComparison.OrdinalIgnoreCase) || Value.Contains('@') || Value.Contains("(_AT_)", StringComparison.OrdinalIgnoreCase);
+}
 
 /// <summary>The profile a group presents; every registration and profile change carries all of it.</summary>
 /// <param name="Name">Display name, e.g. "Tajik Wikimedians User Group".</param>
@@ -38,6 +42,9 @@ public sealed record GroupProfileDetails(
     PartialDate? FoundedOn,
     IReadOnlyList<ContactChannel> ContactChannels)
 {
+    /// <summary>The profile as anyone may read it: without the channels that are personal data.</summary>
+    public GroupProfileDetails Public() => this with { ContactChannels = ContactChannels.Where(c => !c.IsPersonal()).ToList() };
+
     /// <summary>The names of the fields whose values differ from <paramref name="other"/>.</summary>
     public IReadOnlyList<string> FieldsDifferingFrom(GroupProfileDetails other)
     {

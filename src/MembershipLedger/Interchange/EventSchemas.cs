@@ -37,10 +37,12 @@ public static class EventSchemas
                 if (nullable) replaced["type"] = new JsonArray("string", "null");
                 return replaced;
             }
-            // Every property is written, so every property is required; and nothing else is allowed.
+            // Every property is written, so every property is required, but for an optional one added later (it has a default,
+            // and is left out when empty, so events stored before it existed still read); and nothing else is allowed.
             if (schema is JsonObject obj && obj["properties"] is JsonObject properties)
             {
-                obj["required"] = new JsonArray(properties.Select(p => (JsonNode)p.Key).ToArray());
+                obj["required"] = new JsonArray(properties.Where(p => p.Value is not JsonObject { } property || !property.ContainsKey("default"))
+                    .Select(p => (JsonNode)p.Key).ToArray());
                 obj["additionalProperties"] = false;
             }
             return schema;

@@ -11,8 +11,15 @@ namespace MembershipLedger.Ledger;
 /// Written as <c>2022</c>, <c>2022-05</c> or <c>2022-05-17</c>.
 /// </summary>
 [JsonConverter(typeof(PartialDateJsonConverter))]
-public readonly record struct PartialDate
+public readonly record struct PartialDate : IComparable<PartialDate>
 {
+    /// <summary>In time order by the earliest day each can be; of two that start together, the less precise ("2019") first.</summary>
+    public int CompareTo(PartialDate other)
+    {
+        var byDay = FirstDay.CompareTo(other.FirstDay);
+        return byDay != 0 ? byDay : LastDay.CompareTo(other.LastDay) * -1;
+    }
+
     private PartialDate(int year, int? month, int? day) => (Year, Month, Day) = (year, month, day);
 
     public int Year { get; }
@@ -44,7 +51,7 @@ public readonly record struct PartialDate
         value = default;
         if (string.IsNullOrWhiteSpace(text)) return false;
         var parts = text.Split('-');
-        if (parts.Length > 3 || parts[0].Length != 4 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var year) || year < 1)
+        if (parts.Length > 3 || parts[0].Length != 4 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var year) || year < 1 || year > 9998)
             return false;
         if (parts.Length == 1) { value = OfYear(year); return true; }
         if (parts[1].Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var month) || month is < 1 or > 12)

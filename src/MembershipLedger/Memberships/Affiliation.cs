@@ -34,7 +34,14 @@ public enum RoleKind
 /// <summary>A person signed the group's membership list.</summary>
 /// <param name="SignUpId">Names this sign-up, so later withdrawals and corrections say which one they concern.</param>
 /// <param name="SignedAt">The instant of the signature, or null when the page shows none (undated, never guessed).</param>
-public sealed record MemberSignedUp(string GroupId, string Username, MemberKind Kind, Guid SignUpId, Instant? SignedAt) : IBelongsToGroups
+/// <param name="LooksLike">
+/// Members of the group, when the sign-up was recorded, whose names look like this one (Cyrillic for Latin letters,
+/// fullwidth forms, accents; <see cref="Ledger.Usernames.Skeleton"/>): perhaps one person signing twice. A flag for a
+/// person to decide on, not a refusal; null or absent when none.
+/// </param>
+public sealed record MemberSignedUp(string GroupId, string Username, MemberKind Kind, Guid SignUpId, Instant? SignedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? LooksLike = null)
+    : IBelongsToGroups
 {
     IReadOnlyCollection<string> IBelongsToGroups.OwningGroups => [GroupId];
 }

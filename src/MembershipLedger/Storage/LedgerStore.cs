@@ -72,5 +72,6 @@ public static class LedgerStore
         options.AddTimelines();
         options.AddEventChain();
         options.AddProjectionState();
+        options.Listeners.Add(new EventRulesGuard(clock));
     }
 }

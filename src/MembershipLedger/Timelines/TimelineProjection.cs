@@ -8,6 +8,7 @@ using MembershipLedger.Grants;
 using MembershipLedger.Groups;
 using MembershipLedger.Ledger;
 using MembershipLedger.Memberships;
+using MembershipLedger.People;
 using MembershipLedger.Storage;
 using NodaTime;
 using Weasel.Postgresql.Tables;
@@ -93,7 +94,7 @@ public sealed class TimelineProjection : EventProjection
                 zoneKey, zone.Id);
 
         var recordedAt = e.Timestamp.ToInstant();
-        var data = JsonSerializer.Serialize(e.Data, e.Data.GetType(), Json.Options);
+        var data = JsonSerializer.Serialize(PublicForm.Of(e.Data), Json.Options);
         foreach (var row in Describe(e, recordedAt))
         {
             // A day given as a date is kept; an instant is placed on its day in the zone of the group it concerns.

@@ -41,7 +41,8 @@ public sealed class TestDatabase : IAsyncDisposable
         }
 
         var directory = Path.Combine(Path.GetTempPath(), $"ledger-tests-{Guid.NewGuid():N}");
-        var cluster = await EmbeddedPostgres.StartAsync(directory);
+        // Throwaway data: the one place the cluster may skip flushing to disk.
+        var cluster = await EmbeddedPostgres.StartAsync(directory, durable: false);
         return new TestDatabase(cluster.ConnectionString, $"throwaway cluster in {directory}", cluster, directory);
     }
 

@@ -69,17 +69,9 @@ public sealed class HistoryProjection : EventProjection
             e.Sequence, e.Id, e.StreamKey!, row.GroupId, SqlValue.OrNull(row.Username), e.EventTypeName,
             row.EffectiveAt is { } at ? at.ToDateTimeOffset() : DBNull.Value, e.Timestamp.ToUniversalTime(),
             SqlValue.OrNull(e.UserName), SqlValue.OrNull(EventMetadata.ReasonOf(e)), SqlValue.OrNull(EventMetadata.SourceOf(e)), SqlValue.OrNull(e.CorrelationId),
-            JsonSerializer.Serialize(Public(e.Data), Json.Options));
+            JsonSerializer.Serialize(PublicForm.Of(e.Data), Json.Options));
         return ValueTask.CompletedTask;
     }
-
-    /// <summary>
-    /// History is a public read: the row of a contact-details event says that details were recorded, never what they
-    /// are. Admins, auditors and the group's organizers read them from the member's record.
-    /// </summary>
-    private static object Public(object data) => data is ContactDetailsRecorded c
-        ? new { c.GroupId, c.Username, RealName = c.RealName is null ? null : "(personal data)", Email = c.Email is null ? null : "(personal data)", Handles = c.Handles.Count }
-        : data;
 
     private sealed record Row(string GroupId, string? Username, Instant? EffectiveAt);
 

@@ -1,3 +1,4 @@
+using MembershipLedger.Ledger;
 using Marten;
 using MembershipLedger.People;
 using NodaTime;
@@ -30,8 +31,16 @@ public static class SignatureImport
                 people.Add(new SignatureOutcome(signature.Line, signature.Username, signature.SignedAt, signature.Zone, signature.ZoneAssumed, "refused", renamed.Detail));
                 continue;
             }
+            if (Usernames.Invalid(signature.Username, isOrganization: false) is { } invalid)
+            {
+                people.Add(new SignatureOutcome(signature.Line, signature.Username, signature.SignedAt, signature.Zone, signature.ZoneAssumed, "refused",
+                    $"'{signature.Username}' {invalid}."));
+                continue;
+            }
             var stream = await session.Events.FetchForWriting<Affiliation>(key!, ct);
-            var decision = SigningUp.Decide(new SignUpMember(groupId, signature.Username, MemberKind.Individual, signature.SignedAt, Guid.NewGuid()), stream.Aggregate, now);
+            var looksLike = await LookAlikes.AmongMembersAsync(session, groupId, signature.Username, ct);
+            var decision = SigningUp.Decide(new SignUpMember(groupId, signature.Username, MemberKind.Individual, signature.SignedAt, Guid.NewGuid(), looksLike),
+                stream.Aggregate, now);
             string outcome;
             string? detail = null;
             if (decision.Problem is { } problem)
@@ -42,6 +51,7 @@ public static class SignatureImport
             else
             {
                 outcome = dryRun ? "sign-up" : "signed-up";
+                if (looksLike.Count > 0) detail = $"Looks like {string.Join(", ", looksLike)}, already in the group: perhaps one person signing twice.";
                 if (!dryRun) stream.AppendMany(decision.Events);
             }
             people.Add(new SignatureOutcome(signature.Line, signature.Username, signature.SignedAt, signature.Zone, signature.ZoneAssumed, outcome, detail));

@@ -1,0 +1,79 @@
+using Marten;
+using MembershipLedger.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace MembershipLedger.Api.Database;
+
+/// <summary>
+/// Watches the embedded PostgreSQL the host started: when it dies (killed, crashed), the host starts it again, and until
+/// it answers the host reports itself unready and says why, so a load balancer or a person knows, rather than every
+/// request failing without a word.
+/// </summary>
+public sealed class EmbeddedDatabaseWatch(EmbeddedPostgres server, ILogger<EmbeddedDatabaseWatch> logger) : BackgroundService, IHealthCheck
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+
+    private volatile string? _down;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            if (await server.IsRunningAsync(stoppingToken)) { _down = null; continue; }
+            _down = "The embedded PostgreSQL stopped; the host is starting it again.";
+            logger.LogError("The embedded PostgreSQL on port {Port} is not running; starting it again.", server.Port);
+            try
+            {
+                await server.RestartAsync(stoppingToken);
+                NpgsqlConnection.ClearAllPools();
+                logger.LogWarning("The embedded PostgreSQL is running again; it recovered from its write-ahead log.");
+                _down = null;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _down = $"The embedded PostgreSQL stopped and could not be started again: {e.Message}";
+                logger.LogError(e, "The embedded PostgreSQL could not be started again.");
+            }
+        }
+    }
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
+        Task.FromResult(_down is { } why ? HealthCheckResult.Unhealthy(why) : HealthCheckResult.Healthy($"embedded PostgreSQL on port {server.Port}"));
+}
+
+/// <summary>The database answers a query within a few seconds.</summary>
+public sealed class DatabaseReachable(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            await using var command = dataSource.CreateCommand("select 1");
+            await command.ExecuteScalarAsync(timeout.Token);
+            return HealthCheckResult.Healthy("the database answers");
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy($"the database does not answer: {e.Message}");
+        }
+    }
+}
+
+/// <summary>The projections were built by this version and hold every event; dead letters make the ledger degraded.</summary>
+public sealed class ProjectionsCurrent(IDocumentStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        var status = await LedgerProjections.StatusAsync(store, ct);
+        var data = new Dictionary<string, object> { ["definition"] = status.Definition ?? "", ["deadLetters"] = status.DeadLetters };
+        if (!status.Current)
+            return HealthCheckResult.Unhealthy(status.RebuildRequested is { } why ? $"a rebuild is pending: {why}" : "the projections need a rebuild", data: data);
+        return status.DeadLetters > 0
+            ? HealthCheckResult.Degraded($"{status.DeadLetters} event(s) could not be applied by a projection; `verify` lists them", data: data)
+            : HealthCheckResult.Healthy("the projections are current", data);
+    }
+}
