@@ -30,7 +30,12 @@ public static class Moments
         if (string.IsNullOrWhiteSpace(text)) return false;
         var plain = InstantPattern.Parse(text);
         if (plain.Success) instant = plain.Value;
-        else if (OffsetPattern.Parse(text) is { Success: true } offset) instant = offset.Value.ToInstant();
+        else if (OffsetPattern.Parse(text) is { Success: true } offset)
+        {
+            // 9999-12-31T23:59:59-14:00 is a valid text whose instant is past the end of NodaTime's calendar.
+            if (offset.Value.LocalDateTime.Year is < 1900 or > 2199) return false;
+            instant = offset.Value.ToInstant();
+        }
         else return false;
         return instant >= Earliest && instant < Latest;
     }

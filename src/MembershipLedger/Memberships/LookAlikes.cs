@@ -1,6 +1,7 @@
 using Marten;
 using MembershipLedger.Ledger;
 using MembershipLedger.Storage;
+using Npgsql;
 
 namespace MembershipLedger.Memberships;
 
@@ -11,8 +12,16 @@ public static class LookAlikes
     public static async Task<IReadOnlyList<string>> AmongMembersAsync(IQuerySession session, string groupId, string username, CancellationToken ct)
     {
         var skeleton = Usernames.Skeleton(username);
-        var names = await session.AdvancedSql.QueryAsync<string>(
-            $"select distinct username from {LedgerSchema.MembershipIntervals} where group_id = ? and upper_inf(known_during)", ct, groupId);
-        return names.Where(n => n != username && Usernames.Skeleton(n) == skeleton).Order(StringComparer.Ordinal).ToList();
+        await using var connection = await LedgerStore.OpenConnectionAsync(session.DocumentStore, ct);
+        await using var command = new NpgsqlCommand(
+            $"select distinct username from {LedgerSchema.MembershipIntervals} where group_id = $1 and upper_inf(known_during)", connection)
+        {
+            Parameters = { new() { Value = groupId } },
+        };
+        var alike = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            if (reader.GetString(0) is var name && name != username && Usernames.Skeleton(name) == skeleton) alike.Add(name);
+        return alike.Order(StringComparer.Ordinal).ToList();
     }
 }

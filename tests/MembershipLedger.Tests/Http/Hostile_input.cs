@@ -43,7 +43,10 @@ public sealed class Hostile_input(LedgerApp app, Xunit.Abstractions.ITestOutputH
     ];
 
     private static readonly string[] BadQueries =
-        ["asOf=yesterday", "asOf=9999-99-99", "knownAt=-1", "limit=-1", "limit=100000000000", "after=%00", "dryRun=maybe", "from=2024-13-01", "kind=nonsense"];
+        ["asOf=yesterday", "asOf=9999-99-99", "knownAt=-1", "limit=-1", "limit=100000000000", "after=%00", "dryRun=maybe", "from=2024-13-01", "kind=nonsense",
+         // The edges of the calendar: year 0, the last day, offsets that push an instant past it.
+         "asOf=0000-01-01", "asOf=9999-12-31", "asOf=9999-12-31T23:59:59-14:00", "knownAt=0001-01-01T00:00:00Z", "knownAt=9999-12-31",
+         "from=9999-12-31", "to=0000-01-01", "asOf=-0001-01-01"];
 
     [Fact]
     public async Task A_thousand_hostile_requests_across_every_endpoint_get_4xx_and_append_nothing()
