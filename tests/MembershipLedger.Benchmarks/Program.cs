@@ -13,13 +13,13 @@ using Npgsql;
 //   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- [events ...]   (default: 10000 100000 1000000)
 // The spend trail of one grant against its number of expenses:
 //   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- spend-trail [expenses ...]   (default: 100000)
-// NDJSON import through Marten's bulk path beside a raw COPY of the same rows:
+// NDJSON import (one transaction, projected inline) beside a raw COPY of the same rows:
 //   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- import [events ...]   (default: 100000)
 // Each size gets a fresh throwaway cluster from the installed PostgreSQL binaries.
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 if (args.FirstOrDefault() == "import")
 {
-    Console.WriteLine("| events | NDJSON (MB) | raw COPY of the same rows (s) | import, Marten bulk path (s) | projection rebuild afterwards (s) |");
+    Console.WriteLine("| events | NDJSON (MB) | raw COPY of the same rows (s) | import, projected inline (s) | a full rebuild afterwards (s) |");
     Console.WriteLine("|---:|---:|---:|---:|---:|");
     foreach (var size in args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : [100_000]) await ImportBenchmark.RunAsync(size);
     return;

@@ -34,78 +34,86 @@ public static class Idempotency
     /// <summary>Status of a key whose write committed and whose answer is not stored yet.</summary>
     public const int Committed = -1;
 
-    /// <summary>Longer than any request runs (Kestrel and the database time out well before): a claim this old was abandoned by a crash.</summary>
+    /// <summary>
+    /// Longer than any request runs (Kestrel and the database time out well before): a claim this old was abandoned by a
+    /// crash. <c>Ledger:IdempotencyClaimTimeout</c> (a time span) changes it: the fault tests shorten it to retry at once.
+    /// </summary>
     public static readonly Duration ClaimTimeout = Duration.FromMinutes(2);
 
-    public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app)
     {
-        if (!HttpMethods.IsPost(http.Request.Method) || http.Request.Headers[Header].FirstOrDefault() is not { } key)
+        var configured = app.ApplicationServices.GetRequiredService<IConfiguration>().GetValue<TimeSpan?>("Ledger:IdempotencyClaimTimeout");
+        var claimTimeout = configured is { } span ? Duration.FromTimeSpan(span) : ClaimTimeout;
+        return app.Use(async (http, next) =>
         {
-            await next(http);
-            return;
-        }
-        if (key.Length is 0 or > MaxKeyLength || key.Any(char.IsControl))
-        {
-            await Problems.Invalid(Header, $"must be 1 to {MaxKeyLength} printable characters.").ExecuteAsync(http);
-            return;
-        }
+            if (!HttpMethods.IsPost(http.Request.Method) || http.Request.Headers[Header].FirstOrDefault() is not { } key)
+            {
+                await next(http);
+                return;
+            }
+            if (key.Length is 0 or > MaxKeyLength || key.Any(char.IsControl))
+            {
+                await Problems.Invalid(Header, $"must be 1 to {MaxKeyLength} printable characters.").ExecuteAsync(http);
+                return;
+            }
 
-        http.Request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: MaxBodyBytes);
-        string bodyHash;
-        try
-        {
-            bodyHash = Convert.ToHexStringLower(await SHA256.HashDataAsync(http.Request.Body, http.RequestAborted));
-        }
-        catch (IOException)
-        {
-            await Problems.TooLarge($"A request sent with {Header} is at most {MaxBodyBytes / 1024 / 1024} MB.").ExecuteAsync(http);
-            return;
-        }
-        http.Request.Body.Position = 0;
+            http.Request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: MaxBodyBytes);
+            string bodyHash;
+            try
+            {
+                bodyHash = Convert.ToHexStringLower(await SHA256.HashDataAsync(http.Request.Body, http.RequestAborted));
+            }
+            catch (IOException)
+            {
+                await Problems.TooLarge($"A request sent with {Header} is at most {MaxBodyBytes / 1024 / 1024} MB.").ExecuteAsync(http);
+                return;
+            }
+            http.Request.Body.Position = 0;
 
-        var store = http.RequestServices.GetRequiredService<IDocumentStore>();
-        var clock = http.RequestServices.GetRequiredService<IClock>();
-        var id = $"{http.User.Identity?.Name ?? "anonymous"}\n{key}";
-        var target = http.Request.Path + http.Request.QueryString;
+            var store = http.RequestServices.GetRequiredService<IDocumentStore>();
+            var clock = http.RequestServices.GetRequiredService<IClock>();
+            var id = $"{http.User.Identity?.Name ?? "anonymous"}\n{key}";
+            var target = http.Request.Path + http.Request.QueryString;
 
-        // Claiming the key is the lookup too: an insert that finds it taken replays what is stored under it.
-        var claimed = new IdempotentRequest(id, http.Request.Method, target, bodyHash, 0, null, null, null, null, clock.GetCurrentInstant());
-        if (!await ClaimAsync(store, claimed, clock, http.RequestAborted))
-        {
-            await using var again = store.QuerySession();
-            await ReplayAsync(http, (await again.LoadAsync<IdempotentRequest>(id, http.RequestAborted))!, target, bodyHash);
-            return;
-        }
-        // Saved by the endpoint's own SaveChanges, in its transaction: present exactly when the write committed.
-        http.RequestServices.GetRequiredService<IDocumentSession>().Store(claimed with { Status = Committed });
+            // Claiming the key is the lookup too: an insert that finds it taken replays what is stored under it.
+            var claimed = new IdempotentRequest(id, http.Request.Method, target, bodyHash, 0, null, null, null, null, clock.GetCurrentInstant());
+            if (!await ClaimAsync(store, claimed, clock.GetCurrentInstant() - claimTimeout, http.RequestAborted))
+            {
+                await using var again = store.QuerySession();
+                await ReplayAsync(http, (await again.LoadAsync<IdempotentRequest>(id, http.RequestAborted))!, target, bodyHash);
+                return;
+            }
+            // Saved by the endpoint's own SaveChanges, in its transaction: present exactly when the write committed.
+            http.RequestServices.GetRequiredService<IDocumentSession>().Store(claimed with { Status = Committed });
 
-        var original = http.Response.Body;
-        using var captured = new MemoryStream();
-        http.Response.Body = captured;
-        try
-        {
-            await next(http);
-        }
-        finally
-        {
-            http.Response.Body = original;
-        }
+            var original = http.Response.Body;
+            using var captured = new MemoryStream();
+            http.Response.Body = captured;
+            try
+            {
+                await next(http);
+            }
+            finally
+            {
+                http.Response.Body = original;
+            }
 
-        await using (var record = store.LightweightSession())
-        {
-            if (http.Response.StatusCode >= 500)
-                record.Delete<IdempotentRequest>(id);
-            else
-                record.Store(new IdempotentRequest(id, http.Request.Method, target, bodyHash, http.Response.StatusCode, http.Response.ContentType,
-                    http.Response.Headers.Location.FirstOrDefault(), http.Response.Headers.ETag.FirstOrDefault(), captured.ToArray(), clock.GetCurrentInstant()));
-            await record.SaveChangesAsync(CancellationToken.None);
-        }
-        captured.Position = 0;
-        await captured.CopyToAsync(original, http.RequestAborted);
-    });
+            await using (var record = store.LightweightSession())
+            {
+                if (http.Response.StatusCode >= 500)
+                    record.Delete<IdempotentRequest>(id);
+                else
+                    record.Store(new IdempotentRequest(id, http.Request.Method, target, bodyHash, http.Response.StatusCode, http.Response.ContentType,
+                        http.Response.Headers.Location.FirstOrDefault(), http.Response.Headers.ETag.FirstOrDefault(), captured.ToArray(), clock.GetCurrentInstant()));
+                await record.SaveChangesAsync(CancellationToken.None);
+            }
+            captured.Position = 0;
+            await captured.CopyToAsync(original, http.RequestAborted);
+        });
+    }
 
     /// <summary>Inserts the claim; or takes over one abandoned by a crash before its write committed. False when the key is taken.</summary>
-    private static async Task<bool> ClaimAsync(IDocumentStore store, IdempotentRequest claim, IClock clock, CancellationToken ct)
+    private static async Task<bool> ClaimAsync(IDocumentStore store, IdempotentRequest claim, Instant abandonedBefore, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         session.Insert(claim);
@@ -127,7 +135,7 @@ public static class Idempotency
              """, takeOver);
         command.Parameters.Add(new() { Value = claim.Id });
         command.Parameters.Add(new() { Value = NodaTime.Text.InstantPattern.ExtendedIso.Format(claim.At) });
-        command.Parameters.Add(new() { Value = (clock.GetCurrentInstant() - ClaimTimeout).ToDateTimeOffset() });
+        command.Parameters.Add(new() { Value = abandonedBefore.ToDateTimeOffset() });
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 

@@ -32,8 +32,11 @@ public static class EventChain
     private const string RowHashFunction = LedgerSchema.Name + ".event_row_hash";
     private const string TriggerFunction = LedgerSchema.Name + ".chain_event";
 
-    // An arbitrary constant: the advisory lock key the chain's writers share.
-    private const string ChainLock = "7305112024";
+    /// <summary>
+    /// The advisory lock key the chain's writers share (an arbitrary constant): every appending transaction, import and
+    /// rebuild holds it until it ends, so a transaction holding it is one that is appending or rebuilding now.
+    /// </summary>
+    public const string ChainLock = "7305112024";
 
     // Both functions are written exactly as pg_get_functiondef prints them back: Weasel compares that text with this
     // one, and any difference would have every start drop and re-create them (and with them the trigger).

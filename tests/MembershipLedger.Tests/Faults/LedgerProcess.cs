@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MembershipLedger.Tests.Infrastructure;
+
+namespace MembershipLedger.Tests.Faults;
+
+/// <summary>
+/// The ledger's own program (the host or one of its commands) run as a separate process, as an operator runs it, so a
+/// test can kill it with SIGKILL mid-way: no <c>finally</c>, no disposal, no flush runs in the killed process.
+/// </summary>
+public sealed class LedgerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private LedgerProcess(Process process) => _process = process;
+
+    /// <summary>The built host next to the test's own build (same configuration), which the test project references.</summary>
+    private static string HostAssembly
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<configuration>/net10.0/
+            var path = Repository.Path("src", "MembershipLedger.Api", "bin", configuration, "net10.0", "MembershipLedger.Api.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException("The host is not built.", path);
+        }
+    }
+
+    public int Id => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    /// <summary>Starts the program with <paramref name="args"/> on the database <paramref name="connectionString"/>.</summary>
+    public static LedgerProcess Start(string connectionString, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(HostAssembly);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["ConnectionStrings__Ledger"] = connectionString;
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        // A claim left by a killed host is abandoned; a second, not two minutes, lets the test retry it at once.
+        start.Environment["Ledger__IdempotencyClaimTimeout"] = "00:00:01";
+        var ledger = new LedgerProcess(new Process { StartInfo = start });
+        ledger._process.OutputDataReceived += (_, e) => ledger.Append(e.Data);
+        ledger._process.ErrorDataReceived += (_, e) => ledger.Append(e.Data);
+        ledger._process.Start();
+        ledger._process.BeginOutputReadLine();
+        ledger._process.BeginErrorReadLine();
+        return ledger;
+    }
+
+    /// <summary>Starts the web host on a free loopback port.</summary>
+    public static (LedgerProcess Host, Uri Address) StartHost(string connectionString)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var address = new Uri($"http://127.0.0.1:{port}");
+        return (Start(connectionString, "--urls", address.ToString()), address);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    /// <summary>SIGKILL, and waits until the process is gone.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async Task<int> ExitCodeAsync(TimeSpan bound)
+    {
+        await _process.WaitForExitAsync().WaitAsync(bound);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Runs a command to its end and returns its exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string connectionString, params string[] args)
+    {
+        await using var command = Start(connectionString, args);
+        var code = await command.ExitCodeAsync(TimeSpan.FromMinutes(3));
+        return (code, command.Output);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (!_process.HasExited) await KillAsync();
+        _process.Dispose();
+    }
+
+    private bool _disposed;
+}

@@ -1,0 +1,266 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using MembershipLedger.Storage;
+using MembershipLedger.Tests.Infrastructure;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace MembershipLedger.Tests.Faults;
+
+/// <summary>
+/// The ledger's own process killed with SIGKILL in the middle of the four things that can leave work half done: an
+/// import, a rebuild, an erasure and concurrent sign-ups. After each crash and restart: every acknowledged write is
+/// present exactly once, the projections equal a fresh rebuild, and <c>verify</c> is clean.
+/// </summary>
+[Trait("Category", "Faults")]
+public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Groups = 20;
+    private const int Events = 10_000;
+    private TestDatabase _cluster = null!;
+    private string _ledger = null!;
+    private readonly List<LedgerProcess> _hosts = [];
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"ledger-faults-{Guid.NewGuid():N}.ndjson");
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await TestDatabase.AcquireAsync();
+        var database = $"faults_{Guid.NewGuid():N}";
+        await using (var connection = new NpgsqlConnection(_cluster.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await new NpgsqlCommand($"create database {database}", connection).ExecuteNonQueryAsync();
+        }
+        _ledger = new NpgsqlConnectionStringBuilder(_cluster.ConnectionString) { Database = database }.ConnectionString;
+        await File.WriteAllTextAsync(_file, Generate());
+    }
+
+    public async Task DisposeAsync()
+    {
+        // A failed assertion leaves hosts running: none outlives the test.
+        foreach (var host in _hosts) await host.DisposeAsync();
+        File.Delete(_file);
+        NpgsqlConnection.ClearAllPools();
+        await _cluster.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Killed_during_an_import_a_rebuild_an_erasure_and_concurrent_sign_ups_it_restarts_with_the_ledger_whole()
+    {
+        // 1. An import killed mid-way appends nothing; the same file then imports whole.
+        await using (var import = LedgerProcess.Start(_ledger, "import", _file))
+        {
+            await UntilAsync(() => Task.FromResult(import.Output.Contains("append: ")), "the import to start appending", import);
+            await KillHoldingTheChainLockAsync(import);
+        }
+        Assert.Equal(0, await ScalarAsync<long>("select count(*) from ledger.mt_events"));
+        var (imported, importOutput) = await LedgerProcess.RunAsync(_ledger, "import", _file);
+        Assert.True(imported == 0, importOutput);
+        Assert.Equal(Events, await ScalarAsync<long>("select count(*) from ledger.mt_events"));
+        await AssertWholeAsync();
+
+        // 2. A rebuild killed mid-way: readers kept the full tables all along, and the next start finishes it.
+        var before = await ProjectionsAsync();
+        var members = await ScalarAsync<long>($"select count(*) from {LedgerSchema.MembershipIntervals}");
+        await using (var rebuild = LedgerProcess.Start(_ledger, "rebuild"))
+        {
+            await UntilAsync(() => Task.FromResult(rebuild.Output.Contains("rebuild: ")), "the rebuild to start replaying", rebuild);
+            Assert.Equal(members, await ScalarAsync<long>($"select count(*) from {LedgerSchema.MembershipIntervals}"));
+            await KillHoldingTheChainLockAsync(rebuild);
+        }
+        Assert.NotNull(await ScalarAsync<string>($"select rebuild_requested from {LedgerProjections.StateTable}"));
+        Assert.Equal(before, await ProjectionsAsync());
+
+        var restart = Stopwatch.StartNew();
+        var (host, http) = await StartHostAsync(key: null);
+        output.WriteLine($"Rebuild killed; the next start finished it and answered ready in {restart.Elapsed.TotalSeconds:N1} s.");
+        Assert.Contains("Rebuilt the projections on start", host.Output);
+        Assert.Null(await ScalarAsync<string>($"select rebuild_requested from {LedgerProjections.StateTable}"));
+        // The first start on a ledger without keys prints the local admin's key, once.
+        var key = host.Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("export KEY=")).Split('=', 2)[1];
+        http.Dispose();
+        http = Client(http.BaseAddress!, key);
+        await AssertWholeAsync();
+
+        // 3. The host killed during an erasure: the person is either wholly erased or not at all; erasing again works.
+        const string person = "Member 27";
+        var erasure = http.PostAsJsonAsync($"/people/{person}/erasure", new { reason = "Request by e-mail, ticket 1234" });
+        await KillHoldingTheChainLockAsync(host);
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => erasure);
+        await host.DisposeAsync();
+        Assert.Equal(1, await ScalarAsync<long>($"select count(*) from ledger.mt_events where data ->> 'username' = '{person}'"));
+        Assert.Equal(0, await ScalarAsync<long>("select count(*) from ledger.mt_events where type = 'personal-data-erased'"));
+
+        http.Dispose();
+        (host, http) = await StartHostAsync(key);
+        await AssertWholeAsync();
+        var erased = await http.PostAsJsonAsync($"/people/{person}/erasure", new { reason = "Request by e-mail, ticket 1234" });
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        Assert.Equal(0, await ScalarAsync<long>($"select count(*) from ledger.mt_events where data ->> 'username' = '{person}'"));
+        await AssertWholeAsync();
+
+        // 4. The host killed under concurrent sign-ups, each sent with an Idempotency-Key. Every acknowledged one is
+        //    there once; every unanswered one, retried under its key after the restart, is then there once too.
+        var acknowledged = new ConcurrentBag<string>();
+        var unanswered = new ConcurrentBag<string>();
+        using var stop = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var name = $"Signer {w}-{i}";
+                try
+                {
+                    var answer = await SignUpAsync(http, name);
+                    Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
+                    acknowledged.Add(name);
+                }
+                catch (HttpRequestException)
+                {
+                    unanswered.Add(name);
+                    return;
+                }
+            }
+        })).ToList();
+        await UntilAsync(() => Task.FromResult(acknowledged.Count >= 100), "100 acknowledged sign-ups", host);
+        await host.KillAsync();
+        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
+        await host.DisposeAsync();
+        Assert.Equal(8, unanswered.Count);
+        output.WriteLine($"Sign-ups: {acknowledged.Count} acknowledged before the kill, {unanswered.Count} unanswered.");
+
+        http.Dispose();
+        (host, http) = await StartHostAsync(key);
+        await using var lastHost = host;
+        using var lastClient = http;
+        foreach (var name in unanswered)
+        {
+            // The claim the killed host left expires (a second here); until then the retry is told to wait (409).
+            HttpResponseMessage? retried = null;
+            await UntilAsync(async () => (retried = await SignUpAsync(http, name)).StatusCode != HttpStatusCode.Conflict, $"the retry of {name}", host);
+            Assert.True(retried!.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, $"{name}: {retried.StatusCode}");
+            output.WriteLine($"Retry of {name}: {(int)retried.StatusCode}{(retried.Headers.Contains("Idempotent-Replayed") ? " (replayed)" : "")}.");
+        }
+
+        var roster = await http.GetFromJsonAsync<JsonElement>("/groups/group-0/roster");
+        var names = roster.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("username").GetString()!).ToList();
+        foreach (var name in acknowledged.Concat(unanswered))
+        {
+            Assert.Equal(1, names.Count(n => n == name));
+            Assert.Equal(1, await ScalarAsync<long>($"select count(*) from ledger.mt_events where stream_id = 'group-0:{name}'"));
+        }
+        Assert.Equal(acknowledged.Count + unanswered.Count,
+            await ScalarAsync<long>("select count(*) from ledger.mt_events where stream_id like 'group-0:Signer %'"));
+        await AssertWholeAsync();
+    }
+
+    private static Task<HttpResponseMessage> SignUpAsync(HttpClient http, string name)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/groups/group-0/members")
+        {
+            Content = JsonContent.Create(new { username = name, signedAt = "2024-03-01T10:00:00Z" }),
+        };
+        request.Headers.Add("Idempotency-Key", $"sign-up {name}");
+        return http.SendAsync(request);
+    }
+
+    /// <summary>Waits until <paramref name="process"/>'s transaction holds the chain's lock (it is appending or rebuilding), then kills it.</summary>
+    private async Task KillHoldingTheChainLockAsync(LedgerProcess process)
+    {
+        var lockSql = $"""
+            select count(*) from pg_locks where locktype = 'advisory' and granted
+              and ((classid::bigint << 32) | objid::bigint) = {EventChain.ChainLock}
+              and database = (select oid from pg_database where datname = current_database())
+            """;
+        await UntilAsync(async () => await ScalarAsync<long>(lockSql) == 1, "a transaction holding the chain's lock", process);
+        await process.KillAsync();
+        // PostgreSQL notices the closed connection and rolls the transaction back.
+        await UntilAsync(async () => await ScalarAsync<long>(lockSql) == 0, "the killed transaction to roll back", null);
+    }
+
+    /// <summary>After a crash: <c>verify</c> is clean (chain intact, projections current, no dead letters), and a fresh rebuild changes nothing.</summary>
+    private async Task AssertWholeAsync()
+    {
+        var (verified, verifyOutput) = await LedgerProcess.RunAsync(_ledger, "verify");
+        Assert.True(verified == 0, verifyOutput);
+        var projected = await ProjectionsAsync();
+        var (rebuilt, rebuildOutput) = await LedgerProcess.RunAsync(_ledger, "rebuild");
+        Assert.True(rebuilt == 0, rebuildOutput);
+        Assert.Equal(projected, await ProjectionsAsync());
+    }
+
+    /// <summary>Every projection table's rows, as text in a stable order (without the roster tables' generated row ids).</summary>
+    private async Task<string> ProjectionsAsync()
+    {
+        var text = new StringBuilder();
+        foreach (var table in LedgerSchema.ProjectionTables)
+            text.AppendLine(table).AppendLine(await ScalarAsync<string>($"select coalesce(string_agg(r, E'\\n' order by r), '') from (select (to_jsonb(t) - 'id')::text r from {table} t) rows"));
+        return text.ToString();
+    }
+
+    /// <summary>Starts the host and waits until it answers ready; returns it with a client that sends <paramref name="key"/>.</summary>
+    private async Task<(LedgerProcess, HttpClient)> StartHostAsync(string? key)
+    {
+        var (host, address) = LedgerProcess.StartHost(_ledger);
+        _hosts.Add(host);
+        var http = Client(address, key);
+        await UntilAsync(async () =>
+        {
+            try
+            {
+                return (await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, "the host to be ready", host);
+        // The greeting comes last in the start: after the repairs, the samples and the first key.
+        await UntilAsync(() => Task.FromResult(host.Output.Contains("MembershipLedger is running at")), "the host's greeting", host);
+        return (host, http);
+    }
+
+    private static HttpClient Client(Uri address, string? key)
+    {
+        var http = new HttpClient { BaseAddress = address };
+        if (key is not null) http.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return http;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> for at most two minutes; fails with what the process printed.</summary>
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what, LedgerProcess? process)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (process is { HasExited: true }) Assert.Fail($"Waiting for {what}, the process ended:\n{process.Output}");
+            if (waited.Elapsed > TimeSpan.FromMinutes(2)) Assert.Fail($"Waited 2 minutes for {what}.\n{process?.Output}");
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_ledger);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync();
+        return value is DBNull or null ? default! : (T)value;
+    }
+
+    /// <summary>A ledger of <see cref="Groups"/> groups and their members' sign-ups, one a minute from 2016.</summary>
+    private static string Generate()
+    {
+        var text = new StringBuilder();
+        for (var g = 0; g < Groups; g++)
+            text.Append($$$"""{"id":"{{{Guid.NewGuid()}}}","stream":"group-{{{g}}}","type":"group-registered","data":{"groupId":"group-{{{g}}}","profile":{"name":"Group {{{g}}}","kind":"user-group","countryCode":"TJ","languages":["tg"],"timeZone":"Asia/Dushanbe","foundedOn":null,"contactChannels":[]}}""" + "}").Append('\n');
+        var start = NodaTime.Instant.FromUtc(2016, 1, 1, 0, 0);
+        for (var i = Groups; i < Events; i++)
+            text.Append($$$"""{"id":"{{{Guid.NewGuid()}}}","stream":"group-{{{i % Groups}}}:Member {{{i}}}","type":"member-signed-up","data":{"groupId":"group-{{{i % Groups}}}","username":"Member {{{i}}}","kind":"individual","signUpId":"{{{Guid.NewGuid()}}}","signedAt":"{{{start.Plus(NodaTime.Duration.FromMinutes(i))}}}"}}""").Append('\n');
+        return text.ToString();
+    }
+}
