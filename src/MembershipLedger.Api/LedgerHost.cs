@@ -60,6 +60,8 @@ public static class LedgerHost
         builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        // The web pages: Razor components rendered on the server, no interactivity, so reading needs no script.
+        builder.Services.AddRazorComponents();
     }
 
     public static void MapLedger(this WebApplication app)
@@ -92,6 +94,10 @@ public static class LedgerHost
         app.MapInterchangeEndpoints();
         app.MapPeopleEndpoints();
         app.MapAdminEndpoints();
+        app.MapGet("/ledger.css", Web.Stylesheet.Serve).ExcludeFromDescription();
+        Web.WebPage.UsePageStatus(app);
+        app.UseAntiforgery();
+        app.MapRazorComponents<Web.App>();
     }
 
     /// <summary>Health as JSON: the overall status, and each check's status and why, for a person as much as a probe.</summary>
@@ -140,10 +146,13 @@ public static class LedgerHost
                 $"""
 
                  MembershipLedger is running at {address}
+                 Open it in a browser: {address}/
+                   a roster on a date: {address}/web/groups/tajik-wikimedians?date=2022-12-09
+                   a grant's spend trail: {address}/web/grants/ma-strategy-salon-2019
                  Data: {databaseDescription}{(loaded ? " (sample groups loaded)" : "")}
                  {keyText}
 
-                 Try:
+                 The same answers as JSON:
                    curl '{address}/groups'
                    curl '{address}/groups/tajik-wikimedians/roster?asOf=2022-12-09'
                    curl '{address}/groups/wikimedians-of-mali/roster'

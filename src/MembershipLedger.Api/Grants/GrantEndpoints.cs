@@ -81,6 +81,8 @@ public static class GrantEndpoints
             .WithSummary("Close the grant with its final report; nothing more is spent on it");
         grants.MapGet("/spend-trail", SpendTrail).Produces<SpendTrailView>().ProducesValidationProblem()
             .WithSummary("Every budget event and expense in date order, with running totals, per-line balances and flags");
+        app.MapGet("/grants/{grantId}/spend-trail.csv", SpendTrailCsv).WithTags("Grants").Produces<string>(contentType: "text/csv")
+            .ProducesValidationProblem().WithSummary("The whole spend trail as CSV, for a spreadsheet");
     }
 
     private static async Task<IResult> Award(string groupId, HttpContext http, IDocumentSession session, IClock clock)
@@ -228,6 +230,29 @@ public static class GrantEndpoints
         }
         if (Paging.Read(after, limit, SpendTrailQuery.MaxPageSize) is not { } page) return Paging.Problem(after, limit, SpendTrailQuery.MaxPageSize);
         return TypedResults.Ok(await SpendTrailQuery.LoadAsync(db, grant, date, page.After, page.Limit, ct));
+    }
+
+    private static async Task<IResult> SpendTrailCsv(string grantId, string? asOf, HttpContext http, IQuerySession session, NpgsqlDataSource db, CancellationToken ct)
+    {
+        if (await LoadAsync(session, grantId, ct) is not { } grant) return UnknownGrant(grantId);
+        LocalDate? date = null;
+        if (asOf is not null)
+        {
+            if (!Moments.TryParseDate(asOf, out var parsed)) return Problems.Invalid("asOf", $"'{asOf}' is not a date such as 2019-09-30 {Moments.Span}.");
+            date = parsed;
+        }
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{grant.Id}-spend-trail{(date is { } d ? $"-{d:yyyy-MM-dd}" : "")}.csv\"";
+        await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(false));
+        await writer.WriteLineAsync(SpendTrailCsvFormat.Header);
+        for (long after = 0; ;)
+        {
+            var page = await SpendTrailQuery.LoadAsync(db, grant, date, after, SpendTrailQuery.MaxPageSize, ct);
+            foreach (var entry in page.Entries) await writer.WriteLineAsync(SpendTrailCsvFormat.Row(entry, page.Currency));
+            if (page.NextAfter is not { } next) break;
+            after = next;
+        }
+        return TypedResults.Empty;
     }
 
     private static async Task<IResult> WriteAsync(IDocumentSession session, HttpContext http, string grantId, string? reason, Func<Grant?, Decision> decide)

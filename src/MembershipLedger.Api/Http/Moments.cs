@@ -74,4 +74,12 @@ public static class Moments
         if (TryParseDate(text, out var date)) { instant = EndOfDay(date, zone); return true; }
         return TryParseInstant(text, out instant);
     }
+
+    /// <summary>Reads a <c>knownAt</c>: an instant is itself; a date means the end of that day in <paramref name="zone"/>.</summary>
+    public static bool TryParseKnownAt(string? text, DateTimeZone zone, out Instant instant)
+    {
+        if (TryParseInstant(text, out instant)) return true;
+        if (TryParseDate(text, out var date)) { instant = EndOfDay(date, zone); return true; }
+        return false;
+    }
 }

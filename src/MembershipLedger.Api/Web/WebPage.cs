@@ -1,0 +1,58 @@
+using MembershipLedger.Api.Http;
+using Microsoft.AspNetCore.Components;
+
+namespace MembershipLedger.Api.Web;
+
+/// <summary>
+/// Base of the pages: the request (to set the status a failed question deserves, so a 404 page is a 404 to a
+/// browser and a link checker alike) and the reading of query-string dates the way the API reads them.
+/// </summary>
+public abstract class WebPage : ComponentBase
+{
+    [CascadingParameter] public HttpContext? Http { get; set; }
+
+    /// <summary>
+    /// False until <see cref="LoadAsync"/> finished. A component renders once at its first await, before its data is
+    /// there; pages render nothing until then, so that first pass can neither fail nor show a wrong answer.
+    /// </summary>
+    protected bool Loaded { get; private set; }
+
+    protected abstract Task LoadAsync();
+
+    protected sealed override async Task OnInitializedAsync()
+    {
+        await LoadAsync();
+        Loaded = true;
+    }
+
+    /// <summary>
+    /// The status the page's answer deserves. Blazor's static rendering stops and leaves an empty body when a page sets
+    /// 404 itself (it expects a re-execution), so the code is applied as the headers go out, after the page rendered.
+    /// </summary>
+    protected void Status(int code)
+    {
+        if (Http is not null) Http.Items[StatusKey] = code;
+    }
+
+    private const string StatusKey = "ledger.web-status";
+
+    /// <summary>Applies a page's <see cref="Status"/> when the response starts.</summary>
+    public static IApplicationBuilder UsePageStatus(IApplicationBuilder app) => app.Use((http, next) =>
+    {
+        http.Response.OnStarting(() =>
+        {
+            if (http.Items.TryGetValue(StatusKey, out var code) && code is int status) http.Response.StatusCode = status;
+            return Task.CompletedTask;
+        });
+        return next(http);
+    });
+
+    /// <summary>A date from the query string; a message naming the field when it is not one.</summary>
+    protected static (NodaTime.LocalDate? Date, string? Problem) ReadDate(string? text, string label)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return (null, null);
+        return Moments.TryParseDate(text.Trim(), out var date)
+            ? (date, null)
+            : (null, $"{label}: '{text}' is not a date on the calendar. Write it as year-month-day, e.g. 2022-12-09 {Moments.Span}.");
+    }
+}

@@ -1,0 +1,136 @@
+using MembershipLedger.Storage;
+using NodaTime;
+using Npgsql;
+
+namespace MembershipLedger.Memberships.Roster;
+
+/// <summary>One month of a group's membership: sign-ups and leavings in it, and the dated members at its end.</summary>
+public sealed record MembershipMonth(YearMonth Month, int Joined, int Left, int MembersAtEnd);
+
+/// <summary>A group's member count today: dated members, and undated ones listed apart.</summary>
+public sealed record GroupCount(string GroupId, int Members, int Undated);
+
+/// <summary>A span in which a person held a membership or a role in a group; null ends are unknown or open.</summary>
+/// <param name="Role">Null for the membership itself; otherwise the role held.</param>
+public sealed record PersonLane(string GroupId, RoleKind? Role, string? Title, MemberKind? Kind, Instant? From, Instant? To);
+
+/// <summary>A role held in a group, with its span (null ends: unknown start, still held).</summary>
+public sealed record RoleSpan(string Username, RoleKind Role, string? Title, Instant? From, Instant? To);
+
+/// <summary>
+/// Figures drawn from the same bitemporal tables the roster reads: counts per month, counts per group, and a person's
+/// spans across groups. Each reads the current beliefs (or those held at <c>knownAt</c>), never the event history.
+/// </summary>
+public static class MembershipFigures
+{
+    private static string Known(bool knownNow) => knownNow ? "upper_inf(known_during)" : "known_during @> $3::timestamptz";
+
+    /// <summary>
+    /// Every month from the first dated sign-up to the month holding <paramref name="until"/>, in <paramref name="zone"/>:
+    /// sign-ups and departures that month and the dated members at its end. Undated members are not placed in time.
+    /// </summary>
+    public static async Task<IReadOnlyList<MembershipMonth>> MonthlyAsync(
+        NpgsqlDataSource db, string groupId, DateTimeZone zone, Instant until, Instant? knownAt, CancellationToken ct)
+    {
+        var sql = $"""
+            select to_char(lower(valid_during) at time zone $2, 'YYYY-MM'), 'j', count(*) from {LedgerSchema.MembershipIntervals}
+            where group_id = $1 and signed_at is not null and {Known(knownAt is null)} group by 1
+            union all
+            select to_char(upper(valid_during) at time zone $2, 'YYYY-MM'), 'l', count(*) from {LedgerSchema.MembershipIntervals}
+            where group_id = $1 and signed_at is not null and not upper_inf(valid_during) and {Known(knownAt is null)} group by 1
+            """;
+        await using var command = db.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = groupId });
+        command.Parameters.Add(new NpgsqlParameter { Value = zone.Id });
+        if (knownAt is { } known) command.Parameters.Add(new NpgsqlParameter { Value = known.ToDateTimeOffset() });
+        var joined = new Dictionary<YearMonth, int>();
+        var left = new Dictionary<YearMonth, int>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+            {
+                var parts = reader.GetString(0).Split('-');
+                var month = new YearMonth(int.Parse(parts[0]), int.Parse(parts[1]));
+                (reader.GetString(1) == "j" ? joined : left)[month] = (int)reader.GetInt64(2);
+            }
+        return Months(joined, left, until.InZone(zone).Date);
+    }
+
+    /// <summary>The running count: pure, so the chart, the table and the API agree by construction.</summary>
+    public static IReadOnlyList<MembershipMonth> Months(IReadOnlyDictionary<YearMonth, int> joined, IReadOnlyDictionary<YearMonth, int> left, LocalDate until)
+    {
+        if (joined.Count == 0) return [];
+        var last = until.ToYearMonth();
+        var months = new List<MembershipMonth>();
+        var members = 0;
+        for (var month = joined.Keys.Min(); month <= last; month = month.PlusMonths(1))
+        {
+            var j = joined.GetValueOrDefault(month);
+            var l = left.GetValueOrDefault(month);
+            members += j - l;
+            months.Add(new MembershipMonth(month, j, l, members));
+        }
+        return months;
+    }
+
+    /// <summary>Every group's dated and undated members at <paramref name="at"/>, as known now; groups without members are absent.</summary>
+    public static async Task<IReadOnlyDictionary<string, GroupCount>> CountsAsync(NpgsqlDataSource db, Instant at, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            $"""
+             select group_id, count(*) filter (where signed_at is not null), count(*) filter (where signed_at is null)
+             from {LedgerSchema.MembershipIntervals} where valid_during @> $1 and upper_inf(known_during) group by group_id
+             """);
+        command.Parameters.Add(new NpgsqlParameter { Value = at.ToDateTimeOffset() });
+        var counts = new Dictionary<string, GroupCount>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            counts[reader.GetString(0)] = new GroupCount(reader.GetString(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2));
+        return counts;
+    }
+
+    /// <summary>A person's memberships and roles in every group, as the ledger knows them now, in time order.</summary>
+    public static async Task<IReadOnlyList<PersonLane>> LanesAsync(NpgsqlDataSource db, string username, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            $"""
+             select group_id, null, null, member_kind, nullif(lower(valid_during), '-infinity'), upper(valid_during) from {LedgerSchema.MembershipIntervals}
+             where username = $1 and upper_inf(known_during)
+             union all
+             select group_id, role, title, null, nullif(lower(valid_during), '-infinity'), upper(valid_during) from {LedgerSchema.RoleIntervals}
+             where username = $1 and upper_inf(known_during)
+             order by 1, 2 nulls first, 5
+             """);
+        command.Parameters.Add(new NpgsqlParameter { Value = username });
+        var lanes = new List<PersonLane>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            lanes.Add(new PersonLane(reader.GetString(0),
+                reader.IsDBNull(1) ? null : WireNames<RoleKind>.Parse(reader.GetString(1)),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : WireNames<MemberKind>.Parse(reader.GetString(3)),
+                Bound(reader, 4), Bound(reader, 5)));
+        return lanes;
+    }
+
+    /// <summary>Every role the group's people held, as the ledger knows it now: founders, contacts, officers, with their spans.</summary>
+    public static async Task<IReadOnlyList<RoleSpan>> RolesAsync(NpgsqlDataSource db, string groupId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            $"""
+             select username, role, title, nullif(lower(valid_during), '-infinity'), upper(valid_during) from {LedgerSchema.RoleIntervals}
+             where group_id = $1 and upper_inf(known_during)
+             order by role, lower(valid_during), username
+             """);
+        command.Parameters.Add(new NpgsqlParameter { Value = groupId });
+        var roles = new List<RoleSpan>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            roles.Add(new RoleSpan(reader.GetString(0), WireNames<RoleKind>.Parse(reader.GetString(1)),
+                reader.IsDBNull(2) ? null : reader.GetString(2), Bound(reader, 3), Bound(reader, 4)));
+        return roles;
+    }
+
+    // An unknown start is stored as -infinity (turned to null above); an open end has no upper bound.
+    private static Instant? Bound(NpgsqlDataReader reader, int column) =>
+        reader.IsDBNull(column) ? null : Instant.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(column));
+}
