@@ -15,6 +15,8 @@ using Npgsql;
 //   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- spend-trail [expenses ...]   (default: 100000)
 // NDJSON import (one transaction, projected inline) beside a raw COPY of the same rows:
 //   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- import [events ...]   (default: 100000)
+// A group's web page (roster, members-over-time chart, compare form, roles, timeline) beside the JSON roster:
+//   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- web [events ...]   (default: 100000)
 // Each size gets a fresh throwaway cluster from the installed PostgreSQL binaries.
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 if (args.FirstOrDefault() == "import")
@@ -22,6 +24,13 @@ if (args.FirstOrDefault() == "import")
     Console.WriteLine("| events | NDJSON (MB) | raw COPY of the same rows (s) | import, projected inline (s) | a full rebuild afterwards (s) |");
     Console.WriteLine("|---:|---:|---:|---:|---:|");
     foreach (var size in args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : [100_000]) await ImportBenchmark.RunAsync(size);
+    return;
+}
+if (args.FirstOrDefault() == "web")
+{
+    Console.WriteLine("| events of history | group page: median (ms) | p95 (ms) | JSON roster: median (ms) | p95 (ms) | page size (KB) |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+    foreach (var size in args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : [100_000]) await WebPageBenchmark.RunAsync(size);
     return;
 }
 if (args.FirstOrDefault() == "spend-trail")
@@ -38,7 +47,6 @@ foreach (var size in sizes) await RunAsync(size);
 
 static async Task RunAsync(int totalEvents)
 {
-    const int people = 500;
     const string group = "bench-group";
     var directory = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Guid.NewGuid():N}");
     var cluster = await EmbeddedPostgres.StartAsync(directory);
@@ -56,29 +64,9 @@ static async Task RunAsync(int totalEvents)
             await session.SaveChangesAsync();
         }
 
-        // Each person alternates sign-up and withdrawal; valid times advance with recording times, so the roster
-        // at any date holds about half of the pool while the history grows with every cycle.
-        var started = new HashSet<string>();
-        var signUps = new Dictionary<string, Guid>();
         var random = new Random(42);
-        var appended = 1;
         var write = Stopwatch.StartNew();
-        while (appended < totalEvents)
-        {
-            await using var session = store.LightweightSession();
-            for (var i = 0; i < 1000 && appended < totalEvents; i++, appended++)
-            {
-                clock.Advance(Duration.FromMinutes(1));
-                var name = $"Member {random.Next(people):D3}";
-                var key = Affiliation.StreamKey(group, name);
-                object e = signUps.Remove(name, out var signUpId)
-                    ? new MemberWithdrew(group, name, signUpId, clock.GetCurrentInstant())
-                    : new MemberSignedUp(group, name, MemberKind.Individual, signUps[name] = Guid.NewGuid(), clock.GetCurrentInstant());
-                if (started.Add(key)) session.Events.StartStream<Affiliation>(key, e);
-                else session.Events.Append(key, e);
-            }
-            await session.SaveChangesAsync();
-        }
+        var started = await RosterHistory.AppendAsync(store, clock, group, totalEvents);
         write.Stop();
         // What autovacuum does in a live database: drop the index entries of superseded row versions.
         await using (var vacuum = db.CreateCommand("vacuum analyze")) await vacuum.ExecuteNonQueryAsync();

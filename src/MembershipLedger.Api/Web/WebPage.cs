@@ -36,15 +36,28 @@ public abstract class WebPage : ComponentBase
 
     private const string StatusKey = "ledger.web-status";
 
-    /// <summary>Applies a page's <see cref="Status"/> when the response starts.</summary>
-    public static IApplicationBuilder UsePageStatus(IApplicationBuilder app) => app.Use((http, next) =>
+    /// <summary>Whether a path is one of the pages' (the root and everything under <c>/web</c>).</summary>
+    public static bool IsPage(string? path) => path is "/" or "/web" || path?.StartsWith("/web/", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>
+    /// Applies a page's <see cref="Status"/> when the response starts. The pages only read: anything but GET and HEAD
+    /// is answered 405 as problem details here (Blazor would take a POST as a form and refuse it with an empty 400).
+    /// </summary>
+    public static IApplicationBuilder UsePageStatus(IApplicationBuilder app) => app.Use(async (http, next) =>
     {
+        if (IsPage(http.Request.Path.Value) && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+        {
+            http.Response.Headers.Allow = "GET, HEAD";
+            await TypedResults.Problem("The web pages only read: use GET, or the JSON API to record.",
+                statusCode: StatusCodes.Status405MethodNotAllowed, title: "Method not allowed").ExecuteAsync(http);
+            return;
+        }
         http.Response.OnStarting(() =>
         {
             if (http.Items.TryGetValue(StatusKey, out var code) && code is int status) http.Response.StatusCode = status;
             return Task.CompletedTask;
         });
-        return next(http);
+        await next(http);
     });
 
     /// <summary>A date from the query string; a message naming the field when it is not one.</summary>

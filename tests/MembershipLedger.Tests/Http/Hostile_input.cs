@@ -48,6 +48,9 @@ public sealed class Hostile_input(LedgerApp app, Xunit.Abstractions.ITestOutputH
          "asOf=0000-01-01", "asOf=9999-12-31", "asOf=9999-12-31T23:59:59-14:00", "knownAt=0001-01-01T00:00:00Z", "knownAt=9999-12-31",
          "from=9999-12-31", "to=0000-01-01", "asOf=-0001-01-01"];
 
+    private static string PathOf(Uri uri) =>
+        uri.IsAbsoluteUri ? uri.AbsolutePath : "/" + uri.OriginalString.TrimStart('/').Split('?')[0];
+
     [Fact]
     public async Task A_thousand_hostile_requests_across_every_endpoint_get_4xx_and_append_nothing()
     {
@@ -69,6 +72,12 @@ public sealed class Hostile_input(LedgerApp app, Xunit.Abstractions.ITestOutputH
                 failures.Add($"{status} for {description}: {await response.Content.ReadAsStringAsync()}");
             else if (status < 400 && request.Method != HttpMethod.Get)
                 failures.Add($"{status} (accepted) for {description}");
+            else if (status >= 400 && request.Method == HttpMethod.Get && MembershipLedger.Api.Web.WebPage.IsPage(PathOf(request.RequestUri!)))
+            {
+                // A page answers a person: its refusals are pages that say what was wrong, not problem+json.
+                if (response.Content.Headers.ContentType?.MediaType != "text/html" || !(await response.Content.ReadAsStringAsync()).Contains("class=\"notice"))
+                    failures.Add($"{status} without a page saying what was wrong for {description}");
+            }
             else if (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
                 failures.Add($"{status} without problem details for {description}");
         }
