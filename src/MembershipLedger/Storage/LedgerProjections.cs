@@ -133,8 +133,17 @@ public static class LedgerProjections
         var why = status.RebuildRequested is { } requested ? $"a rebuild was asked for and had not finished ({requested})"
             : status.Definition is null ? "the projections were built before the ledger kept their state"
             : $"the projections were built by definition {status.Definition}, this version's is {Definition}";
+        var empty = status.Definition is null && !await AnyEventAsync(store, ct);
         await RebuildAsync(store, progress, ct);
-        return why;
+        // A new, empty ledger is only stamped with this definition: nothing was rebuilt worth a warning.
+        return empty ? null : why;
+    }
+
+    private static async Task<bool> AnyEventAsync(IDocumentStore store, CancellationToken ct)
+    {
+        await using var connection = await LedgerStore.OpenConnectionAsync(store, ct);
+        await using var command = new NpgsqlCommand($"select exists (select 1 from {LedgerSchema.Name}.mt_events)", connection);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>Rebuilds every projection from the events in one transaction (see the class summary).</summary>
