@@ -129,7 +129,7 @@ public static class LedgerCommands
                 if (options.Positional.Count != 1) return Fail("erase needs the person's username.");
                 if (options.Reason is not { Length: > 0 } why) return Fail("erase needs --reason: the request it answers.");
                 var name = MembershipLedger.Ledger.Usernames.Normalize(options.Positional[0]);
-                var report = await Erasure.EraseAsync(store, new ErasureRequest(name, why, CommandLinePrincipal, "command-line", Guid.NewGuid().ToString()));
+                var report = await Erasure.EraseAsync(store, new ErasureRequest(name, why, CommandLinePrincipal, "command-line", Guid.NewGuid().ToString()), default, progress);
                 if (report is null) return Fail($"No event of the ledger names {name}.");
                 Console.WriteLine(JsonSerializer.Serialize(report, Indented));
                 return 0;

@@ -222,25 +222,25 @@ public static class GrantEndpoints
     private static async Task<IResult> SpendTrail(string grantId, string? asOf, string? after, string? limit, IQuerySession session, NpgsqlDataSource db, CancellationToken ct)
     {
         if (await LoadAsync(session, grantId, ct) is not { } grant) return UnknownGrant(grantId);
-        LocalDate? date = null;
-        if (asOf is not null)
-        {
-            if (!Moments.TryParseDate(asOf, out var parsed)) return Problems.Invalid("asOf", $"'{asOf}' is not a date such as 2019-09-30 {Moments.Span}.");
-            date = parsed;
-        }
+        if (!TryReadAsOf(asOf, out var date)) return Problems.Invalid("asOf", $"'{asOf}' is not a date such as 2019-09-30 {Moments.Span}.");
         if (Paging.Read(after, limit, SpendTrailQuery.MaxPageSize) is not { } page) return Paging.Problem(after, limit, SpendTrailQuery.MaxPageSize);
         return TypedResults.Ok(await SpendTrailQuery.LoadAsync(db, grant, date, page.After, page.Limit, ct));
+    }
+
+    /// <summary>A trail's <c>asOf</c>: absent (everything recorded) or a date.</summary>
+    private static bool TryReadAsOf(string? asOf, out LocalDate? date)
+    {
+        date = null;
+        if (asOf is null) return true;
+        if (!Moments.TryParseDate(asOf, out var parsed)) return false;
+        date = parsed;
+        return true;
     }
 
     private static async Task<IResult> SpendTrailCsv(string grantId, string? asOf, HttpContext http, IQuerySession session, NpgsqlDataSource db, CancellationToken ct)
     {
         if (await LoadAsync(session, grantId, ct) is not { } grant) return UnknownGrant(grantId);
-        LocalDate? date = null;
-        if (asOf is not null)
-        {
-            if (!Moments.TryParseDate(asOf, out var parsed)) return Problems.Invalid("asOf", $"'{asOf}' is not a date such as 2019-09-30 {Moments.Span}.");
-            date = parsed;
-        }
+        if (!TryReadAsOf(asOf, out var date)) return Problems.Invalid("asOf", $"'{asOf}' is not a date such as 2019-09-30 {Moments.Span}.");
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{grant.Id}-spend-trail{(date is { } d ? $"-{d:yyyy-MM-dd}" : "")}.csv\"";
         await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(false));

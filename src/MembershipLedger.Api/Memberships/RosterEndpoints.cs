@@ -73,14 +73,16 @@ public static class RosterEndpoints
         if (errors.Count > 0) return Problems.Invalid(errors);
 
         var roster = await RosterQuery.LoadAsync(db, group.Id, at, known, ct);
-        static RosterRoleResponse Role(RosterRole r) => new(r.AssignmentId, r.Username, r.Role, r.Title, r.Since);
-        static RosterMemberResponse Member(RosterMember m) => new(m.Username, m.Kind, m.JoinedAt, m.Roles.Select(Role).ToList());
         return TypedResults.Ok(new RosterResponse(
             group.Id, group.Profile.Name, zone.Id, asOf ?? at.ToString(), at, known,
             roster.Members.Count, roster.Members.Select(Member).ToList(),
             roster.Undated.Count, roster.Undated.Select(Member).ToList(),
             roster.Roles.Select(Role).ToList()));
     }
+
+    private static RosterRoleResponse Role(RosterRole r) => new(r.AssignmentId, r.Username, r.Role, r.Title, r.Since);
+
+    private static RosterMemberResponse Member(RosterMember m) => new(m.Username, m.Kind, m.JoinedAt, m.Roles.Select(Role).ToList());
 
     private static Instant? ReadKnownAt(string? knownAt, DateTimeZone zone, Dictionary<string, string[]> errors)
     {
@@ -103,8 +105,6 @@ public static class RosterEndpoints
         if (errors.Count > 0) return Problems.Invalid(errors);
         var comparison = RosterComparison.Between(
             await RosterQuery.LoadAsync(db, group.Id, fromAt, known, ct), await RosterQuery.LoadAsync(db, group.Id, toAt, known, ct));
-        static RosterRoleResponse Role(RosterRole r) => new(r.AssignmentId, r.Username, r.Role, r.Title, r.Since);
-        static RosterMemberResponse Member(RosterMember m) => new(m.Username, m.Kind, m.JoinedAt, m.Roles.Select(Role).ToList());
         return TypedResults.Ok(new RosterComparisonResponse(group.Id, zone.Id, fromAt, toAt, known,
             comparison.From.Members.Count + comparison.From.Undated.Count, comparison.To.Members.Count + comparison.To.Undated.Count,
             comparison.Joined.Select(Member).ToList(), comparison.Left.Select(Member).ToList(),

@@ -1,6 +1,7 @@
 using Marten;
 using MembershipLedger.Api.Access;
 using MembershipLedger.Api.Http;
+using MembershipLedger.Interchange;
 using MembershipLedger.Ledger;
 using MembershipLedger.Memberships;
 using MembershipLedger.People;
@@ -74,7 +75,7 @@ public static class PeopleEndpoints
         return TypedResults.Ok(new RenameResponse(former, newName!, affiliations.Select(a => a.GroupId).Order(StringComparer.Ordinal).ToList()));
     }
 
-    private static async Task<IResult> Erase(string username, HttpContext http, IDocumentStore store)
+    private static async Task<IResult> Erase(string username, HttpContext http, IDocumentStore store, ILogger<ErasureRequest> log)
     {
         if (Permissions.RefuseUnlessAdmin(http) is { } notAdmin) return notAdmin;
         var (body, problem) = await JsonBody.ReadAsync(http.Request);
@@ -85,7 +86,9 @@ public static class PeopleEndpoints
         var name = Usernames.Normalize(username);
         if (Usernames.Invalid(name, true) is { } why) return Problems.Invalid("username", why);
         var report = await Erasure.EraseAsync(store,
-            new ErasureRequest(name, reason!, http.User.Identity!.Name!, "http", Recording.CorrelationOf(http)), http.RequestAborted);
+            new ErasureRequest(name, reason!, http.User.Identity!.Name!, "http", Recording.CorrelationOf(http)), http.RequestAborted,
+            // Operators see an erasure's rebuild go by: appends wait for it.
+            new Progress<ImportProgress>(p => log.LogInformation("Erasure: {Phase}: {Done} of {Of}", p.Phase, p.Done, p.Of)));
         return report is null
             ? Problems.From(LedgerProblem.NotFound("username", $"No event of the ledger names {name}."))
             : TypedResults.Ok(report);

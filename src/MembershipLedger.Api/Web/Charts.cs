@@ -24,11 +24,11 @@ public static class Charts
     public static string MembersOverTime(IReadOnlyList<MembershipMonth> months)
     {
         var plot = NewPlot();
-        var x = Enumerable.Range(0, months.Count).Select(i => (double)i).ToArray();
-        var joined = plot.Add.Bars(x.Select(i => new Bar { Position = i, Value = months[(int)i].Joined, FillColor = Joins, LineWidth = 0 }).ToArray());
+        var joined = plot.Add.Bars(months.Select((m, i) => new Bar { Position = i, Value = m.Joined, FillColor = Joins, LineWidth = 0 }).ToArray());
         joined.LegendText = "joined in the month";
-        var left = plot.Add.Bars(x.Select(i => new Bar { Position = i, Value = -months[(int)i].Left, FillColor = Leaves, LineWidth = 0 }).ToArray());
+        var left = plot.Add.Bars(months.Select((m, i) => new Bar { Position = i, Value = -m.Left, FillColor = Leaves, LineWidth = 0 }).ToArray());
         left.LegendText = "left in the month (below zero)";
+        var x = Enumerable.Range(0, months.Count).Select(i => (double)i).ToArray();
         var count = plot.Add.ScatterLine(x, months.Select(m => (double)m.MembersAtEnd).ToArray(), Members);
         count.ConnectStyle = ConnectStyle.StepHorizontal;
         count.LineWidth = 2;

@@ -1,4 +1,7 @@
+using Marten;
 using MembershipLedger.Api.Http;
+using MembershipLedger.Api.Memberships;
+using MembershipLedger.Groups;
 using Microsoft.AspNetCore.Components;
 
 namespace MembershipLedger.Api.Web;
@@ -59,6 +62,14 @@ public abstract class WebPage : ComponentBase
         });
         await next(http);
     });
+
+    /// <summary>The group named in the address, or null with the page's status set to 404 (render <c>UnknownGroup</c>).</summary>
+    protected async Task<GroupProfile?> GroupOrNotFoundAsync(IQuerySession session, string groupId)
+    {
+        var group = await AffiliationWrites.LoadGroupAsync(session, groupId, Http?.RequestAborted ?? default);
+        if (group is null) Status(StatusCodes.Status404NotFound);
+        return group;
+    }
 
     /// <summary>A date from the query string; a message naming the field when it is not one.</summary>
     protected static (NodaTime.LocalDate? Date, string? Problem) ReadDate(string? text, string label)

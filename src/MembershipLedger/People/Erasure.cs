@@ -1,3 +1,4 @@
+using MembershipLedger.Interchange;
 using System.Security.Cryptography;
 using JasperFx.Events;
 using Marten;
@@ -62,7 +63,9 @@ public static class Erasure
     };
 
     /// <summary>Erases the person's data, or returns null when the ledger has no record naming them.</summary>
-    public static async Task<ErasureReport?> EraseAsync(IDocumentStore store, ErasureRequest request, CancellationToken ct = default)
+    /// <param name="progress">The rebuild inside the erasure's transaction (seconds on a large ledger, appends waiting meanwhile).</param>
+    public static async Task<ErasureReport?> EraseAsync(
+        IDocumentStore store, ErasureRequest request, CancellationToken ct = default, IProgress<ImportProgress>? progress = null)
     {
         // One transaction: the rewrite, the erasure's event and the projections rebuilt without the name commit together,
         // so no crash leaves the name in a projection after its events were masked.
@@ -112,7 +115,7 @@ public static class Erasure
         session.QueueSqlCommand(EventChain.AmendSql, id, sequences);
         await session.SaveChangesAsync(ct);
 
-        await LedgerProjections.RebuildAsync(store, tx, null, ct);
+        await LedgerProjections.RebuildAsync(store, tx, progress, ct);
         await tx.CommitAsync(ct);
         return new ErasureReport(id, pseudonym, groups, sequences.Length, streams.Count);
     }

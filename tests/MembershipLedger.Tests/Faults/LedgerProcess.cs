@@ -48,8 +48,8 @@ public sealed class LedgerProcess : IAsyncDisposable
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["ConnectionStrings__Ledger"] = connectionString;
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        // A claim left by a killed host is abandoned; a second, not two minutes, lets the test retry it at once.
-        start.Environment["Ledger__IdempotencyClaimTimeout"] = "00:00:01";
+        // A claim left by a killed host is abandoned: with no timeout (not two minutes) the test retries it at once.
+        start.Environment["Ledger__IdempotencyClaimTimeout"] = "00:00:00";
         var ledger = new LedgerProcess(new Process { StartInfo = start });
         ledger._process.OutputDataReceived += (_, e) => ledger.Append(e.Data);
         ledger._process.ErrorDataReceived += (_, e) => ledger.Append(e.Data);
@@ -70,10 +70,44 @@ public sealed class LedgerProcess : IAsyncDisposable
         return (Start(connectionString, "--urls", address.ToString()), address);
     }
 
+    private readonly List<(string Text, TaskCompletionSource Seen)> _waiting = [];
+
     private void Append(string? line)
     {
         if (line is null) return;
-        lock (_output) _output.AppendLine(line);
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            foreach (var waiter in _waiting.Where(w => line.Contains(w.Text, StringComparison.Ordinal)).ToList())
+            {
+                waiter.Seen.TrySetResult();
+                _waiting.Remove(waiter);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes when the process prints a line containing <paramref name="text"/> (at once if it already has); fails
+    /// with everything it printed if it ends first or <paramref name="bound"/> passes.
+    /// </summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan bound)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal)) return;
+            _waiting.Add((text, seen));
+        }
+        var ended = _process.WaitForExitAsync();
+        try
+        {
+            if (await Task.WhenAny(seen.Task, ended).WaitAsync(bound) == ended && !seen.Task.IsCompleted)
+                throw new InvalidOperationException($"The process ended before printing '{text}':\n{Output}");
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The process did not print '{text}' within {bound}:\n{Output}");
+        }
     }
 
     /// <summary>SIGKILL, and waits until the process is gone.</summary>

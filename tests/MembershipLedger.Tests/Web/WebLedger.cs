@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using MembershipLedger.Tests.Faults;
 using MembershipLedger.Tests.Infrastructure;
@@ -33,13 +32,8 @@ public sealed class WebLedger : IAsyncLifetime
             await new NpgsqlCommand($"create database {database}", connection).ExecuteNonQueryAsync();
         }
         (_host, Address) = LedgerProcess.StartHost(new NpgsqlConnectionStringBuilder(_cluster.ConnectionString) { Database = database }.ConnectionString);
-        using var http = new HttpClient { BaseAddress = Address };
-        var waited = Stopwatch.StartNew();
-        while (!_host.Output.Contains("MembershipLedger is running at"))
-        {
-            if (_host.HasExited || waited.Elapsed > TimeSpan.FromMinutes(2)) throw new InvalidOperationException($"The host did not start:\n{_host.Output}");
-            await Task.Delay(50);
-        }
+        // The greeting is printed once the host is up and the samples are loaded.
+        await _host.WaitForOutputAsync("MembershipLedger is running at", TimeSpan.FromMinutes(2));
 
         Directory.CreateDirectory(Screenshots);
         _playwright = await Playwright.CreateAsync();
