@@ -18,6 +18,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using NodaTime;
 using Npgsql;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
 
 namespace MembershipLedger.Api;
 
@@ -55,7 +58,20 @@ public static class LedgerHost
                 return options;
             })
             .UseLightweightSessions()
-            .ApplyAllDatabaseChangesOnStartup();
+            .ApplyAllDatabaseChangesOnStartup()
+            // Wolverine's inbox and outbox live in the ledger's database, in its own schema; a message sent by a write
+            // commits with the write's events or not at all.
+            .IntegrateWithWolverine(wolverine => wolverine.MessageStorageSchemaName = "wolverine");
+
+        builder.UseWolverine(wolverine =>
+        {
+            // The handlers Wolverine generates are compiled at start (Roslyn, pinned in Directory.Packages.props).
+            wolverine.UseRuntimeCompilation();
+            wolverine.Policies.AutoApplyTransactions();
+            wolverine.Policies.UseDurableLocalQueues();
+            wolverine.Durability.Mode = DurabilityMode.Solo;
+        });
+        builder.Services.AddWolverineHttp();
 
         builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
@@ -90,6 +106,7 @@ public static class LedgerHost
         app.MapRosterEndpoints();
         app.MapActivityEndpoints();
         app.MapGrantEndpoints();
+        app.MapWolverineEndpoints(LedgerWrites.Apply);
         app.MapTimelineEndpoints();
         app.MapInterchangeEndpoints();
         app.MapPeopleEndpoints();

@@ -16,12 +16,19 @@ public sealed class Faults(ILogger<Faults> logger) : IExceptionHandler
         IResult? result = exception switch
         {
             EventRuleViolation violation => Problems.From(violation.Problem),
+            // A write that lost a race to the same stream, found as its transaction commits: 412 when the caller named
+            // the version it expected (If-Match), 409 otherwise. Nothing was appended.
+            JasperFx.ConcurrencyException or JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException =>
+                Versions.Expected(http.Request).Version is { } expected ? Versions.Stale(expected, null) : Problems.ConcurrentWrite(),
             _ when IsDatabaseUnavailable(exception) => Unavailable(),
             _ => null,
         };
         if (result is null) return false;
-        if (result is not IStatusCodeHttpResult { StatusCode: 400 }) logger.LogWarning(exception, "Answered 503: the database is unavailable.");
-        http.Response.Headers.RetryAfter = "5";
+        if (result is IStatusCodeHttpResult { StatusCode: 503 })
+        {
+            logger.LogWarning(exception, "Answered 503: the database is unavailable.");
+            http.Response.Headers.RetryAfter = "5";
+        }
         await result.ExecuteAsync(http);
         return true;
     }

@@ -83,8 +83,8 @@ public static class Idempotency
                 await ReplayAsync(http, (await again.LoadAsync<IdempotentRequest>(id, http.RequestAborted))!, target, bodyHash);
                 return;
             }
-            // Saved by the endpoint's own SaveChanges, in its transaction: present exactly when the write committed.
-            http.RequestServices.GetRequiredService<IDocumentSession>().Store(claimed with { Status = Committed });
+            // Saved by the write's own SaveChanges, in its transaction: present exactly when the write committed.
+            Recording.Enlist(http, session => session.Store(claimed with { Status = Committed }));
 
             var original = http.Response.Body;
             using var captured = new MemoryStream();

@@ -74,6 +74,9 @@ public sealed class JsonBody
                 Error(property.Name, "is not a field of this request.");
     }
 
+    /// <summary>The errors reported to this body (an item's go to the body it belongs to).</summary>
+    public IReadOnlyDictionary<string, string[]> Errors => _errors;
+
     /// <summary>True when no error has been reported so far.</summary>
     public bool IsValid => (_parent?.IsValid ?? true) && _errors.Count == 0;
 

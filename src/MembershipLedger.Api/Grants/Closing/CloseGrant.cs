@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+using Marten;
+using MembershipLedger.Api.Groups;
+using MembershipLedger.Api.Http;
+using MembershipLedger.Grants;
+using MembershipLedger.Groups;
+using MembershipLedger.Ledger;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace MembershipLedger.Api.Grants.Closing;
+
+/// <summary>The body of <c>POST /grants/{grantId}/closure</c>; every field may be left out (an empty body closes it today).</summary>
+public sealed record ClosureRequest(PartialDate? ClosedOn, [MaxLength(500)] string? FinalReportUrl, [MaxLength(500)] string? Reason) : ILedgerRequest, IHasReason;
+
+public static class CloseGrantEndpoint
+{
+    [WolverinePost("/grants/{grantId}/closure"), Tags("Grants"), EndpointSummary("Close the grant with its final report; nothing more is spent on it")]
+    [ProducesResponseType<GrantResponse>(StatusCodes.Status200OK)]
+    public static async Task<(IResult, Events)> Post(string grantId, ClosureRequest request,
+        [WriteAggregate("grantId", Required = false)] Grant? grant, IDocumentSession session, IClock clock, CancellationToken ct)
+    {
+        if (grant is null) return Outcome.Refused(GrantAnswers.Unknown(grantId));
+        var today = await GroupProfiles.TodayAsync(session, grant.GroupId, clock, ct);
+        return Outcome.Of(Spending.Close(new global::MembershipLedger.Grants.CloseGrant(request.ClosedOn ?? today, request.FinalReportUrl), grant, today),
+            http => GrantAnswers.OkAsync(session, grant.Id, http));
+    }
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+using Marten;
+using MembershipLedger.Api.Groups;
+using MembershipLedger.Api.Http;
+using MembershipLedger.Grants;
+using MembershipLedger.Groups;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace MembershipLedger.Api.Grants.ReturningFunds;
+
+/// <summary>The body of <c>POST /grants/{grantId}/returns</c>.</summary>
+/// <param name="Reference">The transfer's reference, when there is one.</param>
+public sealed record ReturnRequest(decimal Amount, LocalDate? ReturnedOn, string? Reference, [MaxLength(500)] string? Reason) : ILedgerRequest, IHasReason;
+
+public static class ReturnFundsEndpoint
+{
+    [WolverinePost("/grants/{grantId}/returns"), Tags("Grants"), EndpointSummary("Record unspent funds returned to the grantor")]
+    [ProducesResponseType<GrantResponse>(StatusCodes.Status200OK)]
+    public static async Task<(IResult, Events)> Post(string grantId, ReturnRequest request,
+        [WriteAggregate("grantId", Required = false)] Grant? grant, IDocumentSession session, IClock clock, CancellationToken ct)
+    {
+        if (grant is null) return Outcome.Refused(GrantAnswers.Unknown(grantId));
+        var today = await GroupProfiles.TodayAsync(session, grant.GroupId, clock, ct);
+        return Outcome.Of(Spending.Return(new global::MembershipLedger.Grants.ReturnFunds(request.Amount, request.ReturnedOn ?? today, request.Reference), grant, today),
+            http => GrantAnswers.OkAsync(session, grant.Id, http));
+    }
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+using Marten;
+using MembershipLedger.Api.Groups;
+using MembershipLedger.Api.Http;
+using MembershipLedger.Grants;
+using MembershipLedger.Groups;
+using MembershipLedger.Ledger;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace MembershipLedger.Api.Grants.RevisingBudgets;
+
+/// <summary>The body of <c>PUT /grants/{grantId}/lines/{lineId}</c>: adds the line, or revises it.</summary>
+/// <param name="RevisedOn">The revision's date; today in the group's zone when left out.</param>
+public sealed record BudgetLineRevision(string? Category, decimal Amount, LocalDate? RevisedOn, [MaxLength(500)] string? Reason) : ILedgerRequest, IHasReason;
+
+public static class ReviseBudgetLineEndpoint
+{
+    [WolverinePut("/grants/{grantId}/lines/{lineId}"), Tags("Grants"), EndpointSummary("Add a budget line, or revise one (each revision is kept)")]
+    [ProducesResponseType<GrantResponse>(StatusCodes.Status200OK)]
+    public static async Task<(IResult, Events)> Put(string grantId, string lineId, BudgetLineRevision request,
+        [WriteAggregate("grantId", Required = false)] Grant? grant, IDocumentSession session, IClock clock, CancellationToken ct)
+    {
+        if (grant is null) return Outcome.Refused(GrantAnswers.Unknown(grantId));
+        if (!Slugs.IsSlug(lineId)) return Outcome.Refused(Problems.Invalid("lineId", Slugs.Rule));
+        var revisedOn = request.RevisedOn ?? await GroupProfiles.TodayAsync(session, grant.GroupId, clock, ct);
+        return Outcome.Of(Budgeting.Revise(new ReviseBudget(lineId, request.Category, request.Amount, revisedOn), grant),
+            http => GrantAnswers.OkAsync(session, grant.Id, http));
+    }
+}

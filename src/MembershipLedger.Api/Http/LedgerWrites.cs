@@ -1,0 +1,166 @@
+using System.Reflection;
+using JasperFx;
+using JasperFx.CodeGeneration;
+using JasperFx.CodeGeneration.Frames;
+using JasperFx.CodeGeneration.Model;
+using JasperFx.Core.Reflection;
+using JasperFx.Events;
+using Marten;
+using MembershipLedger.Api.Access;
+using MembershipLedger.Ledger;
+using Wolverine.Configuration;
+using Wolverine.Http;
+using Wolverine.Http.CodeGen;
+using Wolverine.Marten;
+
+namespace MembershipLedger.Api.Http;
+
+/// <summary>A request record bound from the JSON body by <see cref="RequestBody{T}"/> rather than by Wolverine's plain deserializer.</summary>
+public interface ILedgerRequest;
+
+/// <summary>
+/// What every write endpoint gets from the framework, once, so a use case file holds only its request, its rules and its
+/// decision. Wolverine generates each endpoint's handler from these:
+/// <list type="bullet">
+/// <item>A parameter whose type is an <see cref="ILedgerRequest"/> is bound by <see cref="RequestBody{T}"/>: every bad
+/// field named in one 400, or the endpoint never runs.</item>
+/// <item>A <c>[WriteAggregate]</c> parameter's stream is loaded for writing by Wolverine's aggregate handler workflow
+/// (<c>FetchForWriting</c>), then <see cref="WriteChecks{T}.Before"/> checks <c>If-Match</c> (412) and that the key may
+/// write to the groups the stream belongs to (401/403). Every write's session is stamped with who, how and why. The events the
+/// endpoint returns are appended by Wolverine, checked by <see cref="WriteChecks{T}.AfterDecision"/> against the groups
+/// they name, and saved with any outgoing messages in one transaction (the outbox).</item>
+/// </list>
+/// </summary>
+public static class LedgerWrites
+{
+    public static void Apply(WolverineHttpOptions http)
+    {
+        http.AddParameterHandlingStrategy(new RequestBodyStrategy());
+        http.AddPolicy<WriteChecksPolicy>();
+    }
+
+    private sealed class RequestBodyStrategy : IParameterStrategy
+    {
+        public bool TryMatch(HttpChain chain, IServiceContainer container, ParameterInfo parameter, out Variable? variable)
+        {
+            variable = null;
+            if (!parameter.ParameterType.CanBeCastTo<ILedgerRequest>()) return false;
+            var read = new ReadRequestBody(parameter);
+            chain.Middleware.Add(read);
+            // The OpenAPI document describes the body by its record, as it did for the minimal-API endpoints.
+            chain.Metadata.Accepts(parameter.ParameterType, "application/json");
+            variable = read.Request;
+            return true;
+        }
+    }
+
+    private sealed class ReadRequestBody : AsyncFrame
+    {
+        private Variable? _http;
+
+        public ReadRequestBody(ParameterInfo parameter) => Request = new Variable(parameter.ParameterType, parameter.Name!, this);
+
+        public Variable Request { get; }
+
+        public override IEnumerable<Variable> FindVariables(IMethodVariables chain)
+        {
+            _http = chain.FindVariable(typeof(HttpContext));
+            yield return _http;
+        }
+
+        public override void GenerateCode(GeneratedMethod method, ISourceWriter writer)
+        {
+            var type = Request.VariableType.FullNameInCode();
+            writer.WriteComment("Binding the body to its request record: every bad field is named in one 400");
+            writer.Write($"var ({Request.Usage}, {Request.Usage}_problem) = await {typeof(RequestBody<>).Namespace}.RequestBody<{type}>.ReadAsync({_http!.Usage}).ConfigureAwait(false);");
+            writer.Write($"BLOCK:if (!({Request.Usage}_problem is {typeof(WolverineContinue).FullNameInCode()}))");
+            writer.Write($"await {Request.Usage}_problem.ExecuteAsync({_http.Usage}).ConfigureAwait(false);");
+            writer.Write("return;");
+            writer.FinishBlock();
+            Next?.GenerateCode(method, writer);
+        }
+    }
+
+    private sealed class WriteChecksPolicy : IHttpPolicy
+    {
+        public void Apply(IReadOnlyList<HttpChain> chains, GenerationRules rules, IServiceContainer container)
+        {
+            foreach (var chain in chains)
+            {
+                var aggregate = chain.Method.Method.GetParameters().FirstOrDefault(p => p.GetCustomAttribute<WriteAggregateAttribute>() is not null);
+                if (aggregate is not null)
+                {
+                    var type = Nullable.GetUnderlyingType(aggregate.ParameterType) ?? aggregate.ParameterType;
+                    var checks = typeof(WriteChecks<>).MakeGenericType(type);
+
+                    var before = new MethodCall(checks, nameof(WriteChecks<object>.Before));
+                    before.ReturnVariable!.OverrideName("refusedBeforeDeciding");
+                    chain.Middleware.Add(before);
+                    chain.Middleware.Add(new MaybeEndWithResultFrame(before.ReturnVariable));
+
+                    // First among the postprocessors: after the returned events are appended to the stream, before they are saved.
+                    var after = new MethodCall(checks, nameof(WriteChecks<object>.AfterDecision));
+                    after.ReturnVariable!.OverrideName("refusedAfterDeciding");
+                    chain.Postprocessors.Insert(0, after);
+                    chain.Postprocessors.Insert(1, new MaybeEndWithResultFrame(after.ReturnVariable));
+                }
+                if (chain.HttpMethods.Any(m => m is "POST" or "PUT" or "PATCH" or "DELETE"))
+                    chain.Middleware.Add(new MethodCall(typeof(Recording),
+                        typeof(Recording).GetMethod(nameof(Recording.Stamp), [typeof(IDocumentSession), typeof(HttpContext)])!));
+            }
+        }
+    }
+}
+
+/// <summary>The checks around every write to a stream of <typeparamref name="T"/>; see <see cref="LedgerWrites"/>.</summary>
+public static class WriteChecks<T> where T : class
+{
+    /// <summary>After the stream is loaded and before the endpoint decides: the version the caller expects, and who may write.</summary>
+    public static IResult Before(HttpContext http, IEventStream<T> stream)
+    {
+        var (expected, badHeader) = Versions.Expected(http.Request);
+        if (badHeader is not null) return badHeader;
+        // The key is checked against the groups the stream belongs to now, and after the decision against those it will belong to.
+        var owners = stream.Aggregate is IBelongsToGroups owned ? owned.OwningGroups : [];
+        if (Permissions.RefuseWrite(http.User, owners) is { } refused) return refused;
+        if (expected is { } version && version != (stream.CurrentVersion ?? 0)) return Versions.Stale(version, stream.CurrentVersion ?? 0);
+        // A stale If-Match found at commit (a write landed in between) is answered 412 by Faults.
+        return WolverineContinue.Result();
+    }
+
+    /// <summary>After the endpoint decided: events that give the stream to other groups need the key to write to those too.</summary>
+    public static IResult AfterDecision(HttpContext http, IEventStream<T> stream)
+    {
+        foreach (var moved in stream.Events.Select(e => e.Data).OfType<IBelongsToGroups>())
+            if (Permissions.RefuseWrite(http.User, moved.OwningGroups) is { } notTheirs) return notTheirs;
+        if (stream.Events.Count > 0) Versions.Tag(http.Response, stream.CurrentVersion ?? stream.Events.Count);
+        return WolverineContinue.Result();
+    }
+}
+
+/// <summary>What a write endpoint returns to Wolverine: the answer, and the events to append (none when refused).</summary>
+public static class Outcome
+{
+    /// <summary>
+    /// A refused decision answers with its problem and appends nothing; an accepted one appends its events and answers
+    /// with <paramref name="answer"/>, built after the transaction committed, so it reads the state the write left.
+    /// </summary>
+    public static (IResult, Wolverine.Marten.Events) Of(Decision decision, Func<HttpContext, Task<IResult>> answer) =>
+        decision.Problem is { } refused
+            ? (Problems.From(refused), [])
+            : (new AfterCommit(answer), new Wolverine.Marten.Events(decision.Events));
+
+    /// <summary>A refusal found before any decision (a stream that does not exist, a bad route value).</summary>
+    public static (IResult, Wolverine.Marten.Events) Refused(IResult problem) => (problem, []);
+
+    /// <summary>As <see cref="Of"/>, for a decision that starts the stream <paramref name="key"/>.</summary>
+    public static (IResult, IMartenOp) Start<TAggregate>(string key, Decision decision, Func<HttpContext, Task<IResult>> answer) where TAggregate : class =>
+        decision.Problem is { } refused
+            ? (Problems.From(refused), MartenOps.Nothing())
+            : (new AfterCommit(answer), MartenOps.StartStream<TAggregate>(key, [.. decision.Events]));
+
+    private sealed class AfterCommit(Func<HttpContext, Task<IResult>> answer) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext http) => await (await answer(http)).ExecuteAsync(http);
+    }
+}
