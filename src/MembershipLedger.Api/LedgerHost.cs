@@ -102,7 +102,6 @@ public static class LedgerHost
         app.MapOpenApi();
         app.MapGroupEndpoints();
         app.MapMembershipEndpoints();
-        app.MapRoleEndpoints();
         app.MapRosterEndpoints();
         app.MapActivityEndpoints();
         app.MapGrantEndpoints();

@@ -1,3 +1,4 @@
+using MembershipLedger.Api.Groups;
 using Marten;
 using MembershipLedger.Activities;
 using MembershipLedger.Api.Http;
@@ -116,12 +117,21 @@ public static class ActivityEndpoints
         var groups = new List<GroupProfile>();
         foreach (var groupId in groupIds ?? [])
         {
-            if (await AffiliationWrites.LoadGroupAsync(session, groupId, ct) is { } group) groups.Add(group);
+            if (await GroupProfiles.LoadAsync(session, groupId, ct) is { } group) groups.Add(group);
             else body.Error("groups", $"No group '{groupId}' is registered.");
         }
         if (groupIds is null || kind is null || title is null || startsOn is null || groups.Count != groupIds.Count) return (null, reason);
         return (new ActivityDetails(groupIds, kind.Value, title, startsOn.Value, endsOn ?? startsOn.Value, zone ?? groups[0].Profile.TimeZone,
             new Place(city, country, online), organizers), reason);
+    }
+
+    private static string? ReadUsername(JsonBody body)
+    {
+        var raw = body.String("username", required: true, maxLength: 120);
+        if (raw is null) return null;
+        var name = Usernames.Normalize(raw);
+        if (Usernames.Invalid(name, false) is { } why) { body.Error("username", why); return null; }
+        return name;
     }
 
     private static IReadOnlyList<string> ReadUsernames(JsonBody body, string field)
@@ -141,7 +151,7 @@ public static class ActivityEndpoints
 
     private static async Task<IResult> ListForGroup(string groupId, IQuerySession session, CancellationToken ct)
     {
-        if (await AffiliationWrites.LoadGroupAsync(session, groupId, ct) is null) return Problems.UnknownGroup(groupId);
+        if (await GroupProfiles.LoadAsync(session, groupId, ct) is null) return Problems.UnknownGroup(groupId);
         var activities = await session.Query<Activity>().Where(a => a.Details.GroupIds.Contains(groupId)).ToListAsync(ct);
         return TypedResults.Ok(activities.OrderByDescending(a => a.Details.StartsOn).ThenBy(a => a.Id).Select(ActivityResponse.From).ToList());
     }
@@ -195,7 +205,7 @@ public static class ActivityEndpoints
         if (await LoadAsync(session, activityId, http.RequestAborted) is not { } activity) return Unknown(activityId);
         var (body, problem) = await JsonBody.ReadAsync(http.Request);
         if (body is null) return problem!;
-        var username = MembershipEndpoints.ReadUsername(body, MemberKind.Individual);
+        var username = ReadUsername(body);
         var signedAt = body.Instant("signedAt");
         var reason = body.String("reason", maxLength: 500);
         if (body.Problem() is { } invalid) return invalid;
@@ -227,7 +237,7 @@ public static class ActivityEndpoints
         if (await LoadAsync(session, activityId, http.RequestAborted) is not { } activity) return Unknown(activityId);
         var (body, problem) = await JsonBody.ReadAsync(http.Request);
         if (body is null) return problem!;
-        var username = MembershipEndpoints.ReadUsername(body, MemberKind.Individual);
+        var username = ReadUsername(body);
         var part = body.Enum<ParticipationPart>("part", required: true);
         var note = body.String("note", maxLength: Participating.MaxNoteLength);
         var on = body.Date("on");

@@ -1,3 +1,4 @@
+using MembershipLedger.Api.Groups;
 using Marten;
 using MembershipLedger.Api.Http;
 using MembershipLedger.Api.Memberships;
@@ -40,7 +41,7 @@ public static class GrantEndpoints
 
     private static async Task<IResult> ListForGroup(string groupId, IQuerySession session, CancellationToken ct)
     {
-        if (await AffiliationWrites.LoadGroupAsync(session, groupId, ct) is null) return Problems.UnknownGroup(groupId);
+        if (await GroupProfiles.LoadAsync(session, groupId, ct) is null) return Problems.UnknownGroup(groupId);
         var grants = await session.Query<Grant>().Where(g => g.GroupId == groupId).OrderBy(g => g.Id).ToListAsync(ct);
         return TypedResults.Ok(grants.Select(GrantResponse.From).ToList());
     }

@@ -58,6 +58,9 @@ public sealed class JsonBody
 
     private static IResult TooLarge() => Problems.TooLarge($"The body is larger than {MaxBytes} bytes.");
 
+    /// <summary>The trimmed text of a field already read and found valid.</summary>
+    public string? Text(string name) => _root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()!.Trim() : null;
+
     public bool Has(string name) => _root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
     public void Error(string field, string message)

@@ -36,6 +36,8 @@ public static class LedgerWrites
     public static void Apply(WolverineHttpOptions http)
     {
         http.AddParameterHandlingStrategy(new RequestBodyStrategy());
+        http.AddParameterHandlingStrategy(new EventStreamStrategy());
+        http.AddParameterHandlingStrategy(new LoadedValueStrategy());
         http.AddPolicy<WriteChecksPolicy>();
     }
 
@@ -45,12 +47,58 @@ public static class LedgerWrites
         {
             variable = null;
             if (!parameter.ParameterType.CanBeCastTo<ILedgerRequest>()) return false;
+            // The endpoint and its LoadAsync may both take the request: it is read once.
+            if (chain.Middleware.OfType<ReadRequestBody>().FirstOrDefault(r => r.Request.VariableType == parameter.ParameterType) is { } already)
+            {
+                variable = already.Request;
+                return true;
+            }
             var read = new ReadRequestBody(parameter);
             chain.Middleware.Add(read);
             // The OpenAPI document describes the body by its record, as it did for the minimal-API endpoints.
             chain.Metadata.Accepts(parameter.ParameterType, "application/json");
             variable = read.Request;
             return true;
+        }
+    }
+
+    /// <summary>
+    /// An <c>IEventStream&lt;T&gt;</c> parameter without <c>[WriteAggregate]</c>: the stream named by the
+    /// <see cref="StreamTarget{T}"/> the endpoint's <c>LoadAsync</c> returned (a key that takes a lookup, such as an
+    /// affiliation found through a renamed account), fetched for writing as the aggregate workflow fetches its own.
+    /// </summary>
+    private sealed class EventStreamStrategy : IParameterStrategy
+    {
+        public bool TryMatch(HttpChain chain, IServiceContainer container, ParameterInfo parameter, out Variable? variable)
+        {
+            variable = null;
+            if (!parameter.ParameterType.Closes(typeof(IEventStream<>)) || parameter.GetCustomAttribute<WriteAggregateAttribute>() is not null) return false;
+            var fetch = new MethodCall(typeof(StreamTarget<>).MakeGenericType(parameter.ParameterType.GetGenericArguments()[0]),
+                nameof(StreamTarget<object>.FetchForWritingAsync));
+            chain.Middleware.Add(fetch);
+            variable = fetch.ReturnVariable;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// A parameter whose value the endpoint's own <c>LoadAsync</c> returns (the group a route names, say) is that
+    /// value, never the request body: left for the code generator to find among what the load created.
+    /// </summary>
+    private sealed class LoadedValueStrategy : IParameterStrategy
+    {
+        public bool TryMatch(HttpChain chain, IServiceContainer container, ParameterInfo parameter, out Variable? variable)
+        {
+            variable = null;
+            var loads = chain.Method.HandlerType.GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.Name is "Load" or "LoadAsync");
+            return parameter.Member.Name is not ("Load" or "LoadAsync") && loads.Any(m => Produced(m.ReturnType).Contains(parameter.ParameterType));
+        }
+
+        private static IEnumerable<Type> Produced(Type type)
+        {
+            if (type.IsGenericType && type.GetGenericTypeDefinition() is var open && (open == typeof(Task<>) || open == typeof(ValueTask<>)))
+                type = type.GetGenericArguments()[0];
+            return type.FullName?.StartsWith("System.ValueTuple`", StringComparison.Ordinal) == true ? type.GetGenericArguments() : [type];
         }
     }
 
@@ -87,12 +135,18 @@ public static class LedgerWrites
         {
             foreach (var chain in chains)
             {
-                var aggregate = chain.Method.Method.GetParameters().FirstOrDefault(p => p.GetCustomAttribute<WriteAggregateAttribute>() is not null);
-                if (aggregate is not null)
+                var stream = chain.Method.Method.GetParameters().FirstOrDefault(p => p.ParameterType.Closes(typeof(IEventStream<>)));
+                if (stream is not null)
                 {
-                    var type = Nullable.GetUnderlyingType(aggregate.ParameterType) ?? aggregate.ParameterType;
+                    var type = stream.ParameterType.GetGenericArguments()[0];
                     var checks = typeof(WriteChecks<>).MakeGenericType(type);
 
+                    // A stream named by the endpoint's LoadAsync is fetched after the load answered, and only if it let the request go on.
+                    foreach (var fetch in chain.Middleware.OfType<MethodCall>().Where(m => m.HandlerType == typeof(StreamTarget<>).MakeGenericType(type)).ToList())
+                    {
+                        chain.Middleware.Remove(fetch);
+                        chain.Middleware.Add(fetch);
+                    }
                     var before = new MethodCall(checks, nameof(WriteChecks<object>.Before));
                     before.ReturnVariable!.OverrideName("refusedBeforeDeciding");
                     chain.Middleware.Add(before);
@@ -110,6 +164,13 @@ public static class LedgerWrites
             }
         }
     }
+}
+
+/// <summary>The stream a use case writes to, when finding its key takes a lookup: what the endpoint's <c>LoadAsync</c> returns.</summary>
+public sealed record StreamTarget<T>(string Key) where T : class
+{
+    public static Task<IEventStream<T>> FetchForWritingAsync(IDocumentSession session, StreamTarget<T> target, CancellationToken ct) =>
+        session.Events.FetchForWriting<T>(target.Key, ct);
 }
 
 /// <summary>The checks around every write to a stream of <typeparamref name="T"/>; see <see cref="LedgerWrites"/>.</summary>
@@ -138,26 +199,20 @@ public static class WriteChecks<T> where T : class
     }
 }
 
-/// <summary>What a write endpoint returns to Wolverine: the answer, and the events to append (none when refused).</summary>
+/// <summary>What a write endpoint answers: a decision's problem, or its events appended and the answer to give once they commit.</summary>
 public static class Outcome
 {
     /// <summary>
-    /// A refused decision answers with its problem and appends nothing; an accepted one appends its events and answers
-    /// with <paramref name="answer"/>, built after the transaction committed, so it reads the state the write left.
+    /// A refused decision answers with its problem and appends nothing; an accepted one appends its events to
+    /// <paramref name="stream"/> (saved by Wolverine in the request's transaction) and answers with <paramref name="answer"/>,
+    /// built after the commit, so it reads the state the write left.
     /// </summary>
-    public static (IResult, Wolverine.Marten.Events) Of(Decision decision, Func<HttpContext, Task<IResult>> answer) =>
-        decision.Problem is { } refused
-            ? (Problems.From(refused), [])
-            : (new AfterCommit(answer), new Wolverine.Marten.Events(decision.Events));
-
-    /// <summary>A refusal found before any decision (a stream that does not exist, a bad route value).</summary>
-    public static (IResult, Wolverine.Marten.Events) Refused(IResult problem) => (problem, []);
-
-    /// <summary>As <see cref="Of"/>, for a decision that starts the stream <paramref name="key"/>.</summary>
-    public static (IResult, IMartenOp) Start<TAggregate>(string key, Decision decision, Func<HttpContext, Task<IResult>> answer) where TAggregate : class =>
-        decision.Problem is { } refused
-            ? (Problems.From(refused), MartenOps.Nothing())
-            : (new AfterCommit(answer), MartenOps.StartStream<TAggregate>(key, [.. decision.Events]));
+    public static IResult Append<T>(IEventStream<T> stream, Decision decision, Func<HttpContext, Task<IResult>> answer) where T : class
+    {
+        if (decision.Problem is { } refused) return Problems.From(refused);
+        stream.AppendMany(decision.Events);
+        return new AfterCommit(answer);
+    }
 
     private sealed class AfterCommit(Func<HttpContext, Task<IResult>> answer) : IResult
     {

@@ -83,3 +83,13 @@ public static class Moments
         return false;
     }
 }
+
+/// <summary>
+/// A moment as a request gives it: an ISO-8601 instant, or a date meaning the start of that day in the group's zone.
+/// Bound (and its syntax checked) before the group is known; <see cref="In"/> places it in the group's calendar.
+/// </summary>
+public readonly record struct Effective(string Text)
+{
+    public Instant In(DateTimeZone zone) =>
+        Moments.TryParseEffective(Text, zone, out var instant) ? instant : throw new InvalidOperationException($"'{Text}' was bound as a moment but does not parse.");
+}

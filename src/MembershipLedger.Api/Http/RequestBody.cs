@@ -118,6 +118,8 @@ internal sealed class Binding<T>
         if (bare == typeof(LocalDate)) return b => b.Date(name, required);
         if (bare == typeof(PartialDate)) return b => b.PartialDate(name, required);
         if (bare == typeof(DateTimeZone)) return b => b.TimeZone(name, required);
+        // Any zone will do to check the syntax: a date or an instant parses in every zone.
+        if (bare == typeof(Effective)) return b => b.Effective(name, DateTimeZone.Utc, required) is null ? null : new Effective(b.Text(name)!);
         if (bare == typeof(bool)) return b => b.Bool(name);
         if (bare == typeof(int)) return b => b.Int(name, required);
         if (bare.IsEnum)

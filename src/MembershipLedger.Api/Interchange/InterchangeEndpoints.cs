@@ -1,3 +1,4 @@
+using MembershipLedger.Api.Groups;
 using System.Text;
 using Marten;
 using MembershipLedger.Api.Access;
@@ -29,7 +30,7 @@ public static class InterchangeEndpoints
                 Permissions.RefusePersonalRead(http, groupId: null) ?? Export(http, db, new ExportScope.Everything(), "ledger"))
             .WithSummary("Every event of the ledger as NDJSON, in the order they were appended").Produces(200, contentType: NdJson);
         app.MapGet("/groups/{groupId}/export", async (string groupId, HttpContext http, NpgsqlDataSource db, IQuerySession session) =>
-                await AffiliationWrites.LoadGroupAsync(session, groupId, http.RequestAborted) is null
+                await GroupProfiles.LoadAsync(session, groupId, http.RequestAborted) is null
                     ? Problems.UnknownGroup(groupId)
                     : Permissions.RefusePersonalRead(http, groupId) ?? Export(http, db, new ExportScope.Group(groupId), groupId))
             .WithSummary("A group's events as NDJSON: its own, its members', and those of its activities and grants").Produces(200, contentType: NdJson);
@@ -93,7 +94,7 @@ public static class InterchangeEndpoints
     private static async Task<IResult> ImportSignatures(string groupId, HttpContext http, IDocumentSession session, IClock clock)
     {
         if (!TryDryRun(http, out var dryRun, out var problem)) return problem!;
-        if (await AffiliationWrites.LoadGroupAsync(session, groupId, http.RequestAborted) is null) return Problems.UnknownGroup(groupId);
+        if (await GroupProfiles.LoadAsync(session, groupId, http.RequestAborted) is null) return Problems.UnknownGroup(groupId);
         if (Permissions.RefuseWrite(http, groupId) is { } notYours) return notYours;
         string text;
         try

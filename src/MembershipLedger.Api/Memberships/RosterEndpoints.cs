@@ -1,3 +1,4 @@
+using MembershipLedger.Api.Groups;
 using Marten;
 using MembershipLedger.Api.Http;
 using MembershipLedger.Memberships;
@@ -61,7 +62,7 @@ public static class RosterEndpoints
     private static async Task<IResult> Roster(
         string groupId, string? asOf, string? knownAt, IQuerySession session, NpgsqlDataSource db, IClock clock, CancellationToken ct)
     {
-        if (await AffiliationWrites.LoadGroupAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
+        if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         var zone = group.Profile.TimeZone;
         var now = clock.GetCurrentInstant();
         var errors = new Dictionary<string, string[]>();
@@ -96,7 +97,7 @@ public static class RosterEndpoints
     private static async Task<IResult> Compare(
         string groupId, string? from, string? to, string? knownAt, IQuerySession session, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (await AffiliationWrites.LoadGroupAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
+        if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         var zone = group.Profile.TimeZone;
         var errors = new Dictionary<string, string[]>();
         if (!Moments.TryParseAsOf(from, zone, out var fromAt)) errors["from"] = [$"'{from}' is not a date (2022-01-01) or an instant {Moments.Span}."];
@@ -114,7 +115,7 @@ public static class RosterEndpoints
     private static async Task<IResult> MembersOverTime(
         string groupId, string? knownAt, IQuerySession session, NpgsqlDataSource db, IClock clock, CancellationToken ct)
     {
-        if (await AffiliationWrites.LoadGroupAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
+        if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         var errors = new Dictionary<string, string[]>();
         var known = ReadKnownAt(knownAt, group.Profile.TimeZone, errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
@@ -123,7 +124,7 @@ public static class RosterEndpoints
 
     private static async Task<IResult> HistoryEvent(string groupId, long sequence, IQuerySession session, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (await AffiliationWrites.LoadGroupAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
+        if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         return await HistoryQuery.OneAsync(db, group.Id, sequence, ct) is { } entry
             ? TypedResults.Ok(entry)
             : Problems.From(LedgerProblem.NotFound("sequence", $"No event {sequence} is in the history of '{group.Id}'."));
@@ -131,7 +132,7 @@ public static class RosterEndpoints
 
     private static async Task<IResult> GroupHistory(string groupId, string? after, string? limit, IQuerySession session, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (await AffiliationWrites.LoadGroupAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
+        if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         if (Paging.Read(after, limit) is not { } page) return Paging.Problem(after, limit);
         return Page(await HistoryQuery.ForGroupAsync(db, group.Id, page.After, page.Limit, ct), page.Limit);
     }

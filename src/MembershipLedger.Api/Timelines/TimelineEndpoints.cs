@@ -1,3 +1,4 @@
+using MembershipLedger.Api.Groups;
 using Marten;
 using MembershipLedger.Api.Http;
 using MembershipLedger.Api.Memberships;
@@ -24,7 +25,7 @@ public static class TimelineEndpoints
     private static async Task<IResult> ForGroup(
         string groupId, string? from, string? to, string? kind, string? after, string? limit, IQuerySession session, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (await AffiliationWrites.LoadGroupAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
+        if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         var (filter, problem) = ReadFilter(from, to, kind, after, limit);
         if (filter is null) return problem!;
         var entries = await TimelineQuery.ForGroupAsync(db, group.Id, filter, ct);

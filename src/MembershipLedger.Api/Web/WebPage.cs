@@ -1,3 +1,4 @@
+using MembershipLedger.Api.Groups;
 using Marten;
 using MembershipLedger.Api.Http;
 using MembershipLedger.Api.Memberships;
@@ -66,7 +67,7 @@ public abstract class WebPage : ComponentBase
     /// <summary>The group named in the address, or null with the page's status set to 404 (render <c>UnknownGroup</c>).</summary>
     protected async Task<GroupProfile?> GroupOrNotFoundAsync(IQuerySession session, string groupId)
     {
-        var group = await AffiliationWrites.LoadGroupAsync(session, groupId, Http?.RequestAborted ?? default);
+        var group = await GroupProfiles.LoadAsync(session, groupId, Http?.RequestAborted ?? default);
         if (group is null) Status(StatusCodes.Status404NotFound);
         return group;
     }

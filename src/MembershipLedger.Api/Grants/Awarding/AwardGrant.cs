@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using JasperFx.Events;
 using Marten;
 using MembershipLedger.Api.Groups;
 using MembershipLedger.Api.Http;
@@ -39,16 +40,20 @@ public static class AwardGrantEndpoint
 {
     public const int MaxLines = 50;
 
+    /// <summary>The group the route names, and the new grant's stream, named by the body.</summary>
+    public static async Task<(GroupProfile?, StreamTarget<Grant>?, IResult)> LoadAsync(string groupId, GrantRequest request, IDocumentSession session, CancellationToken ct) =>
+        await GroupProfiles.LoadAsync(session, groupId, ct) is { } group
+            ? (group, new StreamTarget<Grant>(request.Id), WolverineContinue.Result())
+            : (null, null, Problems.UnknownGroup(groupId));
+
     [WolverinePost("/groups/{groupId}/grants"), Tags("Grants"), EndpointSummary("Record a grant awarded to the group, with its budget lines")]
     [ProducesResponseType<GrantResponse>(StatusCodes.Status201Created)]
-    public static async Task<(IResult, IMartenOp)> Post(string groupId, GrantRequest request, IDocumentSession session, IClock clock, CancellationToken ct)
+    public static IResult Post(GrantRequest request, GroupProfile group, IEventStream<Grant> stream, IDocumentSession session, IClock clock)
     {
-        if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return (Problems.UnknownGroup(groupId), MartenOps.Nothing());
         var command = new AwardGrant(request.Id, group.Id, request.Grantor, request.Program, request.Purpose, request.PeriodStart, request.PeriodEnd,
             request.Currency, request.Total, [.. (request.Lines ?? []).Select(l => new BudgetLine(l.Id, l.Category, l.Amount))],
             request.AwardedOn ?? GroupProfiles.Today(group, clock), request.ActivityId);
-        var existing = await session.LoadAsync<Grant>(request.Id, ct);
-        return Outcome.Start<Grant>(request.Id, Budgeting.Award(command, existing),
+        return Outcome.Append(stream, Budgeting.Award(command, stream.Aggregate),
             async http => TypedResults.Created($"/grants/{request.Id}", await GrantAnswers.CurrentAsync(session, request.Id, http)));
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using JasperFx.Events;
 using Marten;
 using MembershipLedger.Api.Groups;
 using MembershipLedger.Api.Http;
@@ -28,15 +29,15 @@ public static class RecordExpenseEndpoint
 {
     [WolverinePost("/grants/{grantId}/expenses"), Tags("Grants"), EndpointSummary("Record an expense against a budget line")]
     [ProducesResponseType<ExpenseResponse>(StatusCodes.Status201Created)]
-    public static async Task<(IResult, Events)> Post(string grantId, ExpenseRequest request,
-        [WriteAggregate("grantId", Required = false)] Grant? grant, IDocumentSession session, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Post(string grantId, ExpenseRequest request,
+        [WriteAggregate("grantId", Required = false)] IEventStream<Grant> stream, IDocumentSession session, IClock clock, CancellationToken ct)
     {
-        if (grant is null) return Outcome.Refused(GrantAnswers.Unknown(grantId));
+        if (stream.Aggregate is not { } grant) return GrantAnswers.Unknown(grantId);
         var command = new RecordExpense(Guid.NewGuid(), request.LineId, request.Amount, request.Currency, request.ExchangeRate, request.SpentOn,
             request.Payee, request.Description, request.Receipt);
         var today = await GroupProfiles.TodayAsync(session, grant.GroupId, clock, ct);
         var decision = Spending.Record(command, grant, today);
-        return Outcome.Of(decision, async http =>
+        return Outcome.Append(stream, decision, async http =>
         {
             var recorded = (ExpenseRecorded)decision.Events.Single();
             var after = (await session.LoadAsync<Grant>(grant.Id, http.RequestAborted))!;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using JasperFx.Events;
 using Marten;
 using MembershipLedger.Api.Groups;
 using MembershipLedger.Api.Http;
@@ -22,15 +23,15 @@ public static class ReverseExpenseEndpoint
     [WolverinePost("/grants/{grantId}/expenses/{expenseId}/reversal"), Tags("Grants"),
      EndpointSummary("Reverse an expense recorded in error (a reason is required)")]
     [ProducesResponseType<GrantResponse>(StatusCodes.Status200OK)]
-    public static async Task<(IResult, Events)> Post(string grantId, string expenseId, ReversalRequest request,
-        [WriteAggregate("grantId", Required = false)] Grant? grant, IDocumentSession session, NpgsqlDataSource db, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Post(string grantId, string expenseId, ReversalRequest request,
+        [WriteAggregate("grantId", Required = false)] IEventStream<Grant> stream, IDocumentSession session, NpgsqlDataSource db, IClock clock, CancellationToken ct)
     {
-        if (grant is null) return Outcome.Refused(GrantAnswers.Unknown(grantId));
+        if (stream.Aggregate is not { } grant) return GrantAnswers.Unknown(grantId);
         if (!Guid.TryParse(expenseId, out var id))
-            return Outcome.Refused(Problems.From(LedgerProblem.NotFound("expenseId", $"'{expenseId}' is not an expense id.")));
+            return Problems.From(LedgerProblem.NotFound("expenseId", $"'{expenseId}' is not an expense id."));
         var reversedOn = request.ReversedOn ?? await GroupProfiles.TodayAsync(session, grant.GroupId, clock, ct);
         var expense = await SpendTrailQuery.FindExpenseAsync(db, grant.Id, id, ct);
-        return Outcome.Of(Spending.Reverse(new ReverseExpense(id, reversedOn, request.Reason), grant, expense),
+        return Outcome.Append(stream, Spending.Reverse(new ReverseExpense(id, reversedOn, request.Reason), grant, expense),
             http => GrantAnswers.OkAsync(session, grant.Id, http));
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using JasperFx.Events;
 using Marten;
 using MembershipLedger.Api.Groups;
 using MembershipLedger.Api.Http;
@@ -19,12 +20,12 @@ public static class ReturnFundsEndpoint
 {
     [WolverinePost("/grants/{grantId}/returns"), Tags("Grants"), EndpointSummary("Record unspent funds returned to the grantor")]
     [ProducesResponseType<GrantResponse>(StatusCodes.Status200OK)]
-    public static async Task<(IResult, Events)> Post(string grantId, ReturnRequest request,
-        [WriteAggregate("grantId", Required = false)] Grant? grant, IDocumentSession session, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Post(string grantId, ReturnRequest request,
+        [WriteAggregate("grantId", Required = false)] IEventStream<Grant> stream, IDocumentSession session, IClock clock, CancellationToken ct)
     {
-        if (grant is null) return Outcome.Refused(GrantAnswers.Unknown(grantId));
+        if (stream.Aggregate is not { } grant) return GrantAnswers.Unknown(grantId);
         var today = await GroupProfiles.TodayAsync(session, grant.GroupId, clock, ct);
-        return Outcome.Of(Spending.Return(new global::MembershipLedger.Grants.ReturnFunds(request.Amount, request.ReturnedOn ?? today, request.Reference), grant, today),
+        return Outcome.Append(stream, Spending.Return(new global::MembershipLedger.Grants.ReturnFunds(request.Amount, request.ReturnedOn ?? today, request.Reference), grant, today),
             http => GrantAnswers.OkAsync(session, grant.Id, http));
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using JasperFx.Events;
 using Marten;
 using MembershipLedger.Api.Groups;
 using MembershipLedger.Api.Http;
@@ -20,13 +21,13 @@ public static class ReviseBudgetLineEndpoint
 {
     [WolverinePut("/grants/{grantId}/lines/{lineId}"), Tags("Grants"), EndpointSummary("Add a budget line, or revise one (each revision is kept)")]
     [ProducesResponseType<GrantResponse>(StatusCodes.Status200OK)]
-    public static async Task<(IResult, Events)> Put(string grantId, string lineId, BudgetLineRevision request,
-        [WriteAggregate("grantId", Required = false)] Grant? grant, IDocumentSession session, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Put(string grantId, string lineId, BudgetLineRevision request,
+        [WriteAggregate("grantId", Required = false)] IEventStream<Grant> stream, IDocumentSession session, IClock clock, CancellationToken ct)
     {
-        if (grant is null) return Outcome.Refused(GrantAnswers.Unknown(grantId));
-        if (!Slugs.IsSlug(lineId)) return Outcome.Refused(Problems.Invalid("lineId", Slugs.Rule));
+        if (stream.Aggregate is not { } grant) return GrantAnswers.Unknown(grantId);
+        if (!Slugs.IsSlug(lineId)) return Problems.Invalid("lineId", Slugs.Rule);
         var revisedOn = request.RevisedOn ?? await GroupProfiles.TodayAsync(session, grant.GroupId, clock, ct);
-        return Outcome.Of(Budgeting.Revise(new ReviseBudget(lineId, request.Category, request.Amount, revisedOn), grant),
+        return Outcome.Append(stream, Budgeting.Revise(new ReviseBudget(lineId, request.Category, request.Amount, revisedOn), grant),
             http => GrantAnswers.OkAsync(session, grant.Id, http));
     }
 }

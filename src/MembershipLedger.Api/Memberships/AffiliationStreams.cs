@@ -1,0 +1,43 @@
+using Marten;
+using MembershipLedger.Api.Groups;
+using MembershipLedger.Api.Http;
+using MembershipLedger.Groups;
+using MembershipLedger.Ledger;
+using MembershipLedger.Memberships;
+using MembershipLedger.People;
+using Wolverine.Http;
+
+namespace MembershipLedger.Api.Memberships;
+
+/// <summary>
+/// Which affiliation stream a membership or role write goes to: the one per group and person, found through the
+/// person's current name (a renamed account keeps its stream; its former name writes nothing any more).
+/// </summary>
+public static class AffiliationStreams
+{
+    /// <summary>The group, and the stream of <paramref name="username"/>'s affiliation with it; or the problem to answer with.</summary>
+    public static async Task<(GroupProfile?, StreamTarget<Affiliation>?, IResult)> OfAsync(
+        IQuerySession session, string groupId, string username, CancellationToken ct)
+    {
+        if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return (null, null, Problems.UnknownGroup(groupId));
+        var (key, renamed) = await Accounts.StreamKeyAsync(session, group.Id, Usernames.Normalize(username), ct);
+        return renamed is not null
+            ? (group, null, Problems.From(renamed))
+            : (group, new StreamTarget<Affiliation>(key!), WolverineContinue.Result());
+    }
+
+    /// <summary>What a membership write recorded, read from the event it appended.</summary>
+    public static MembershipChange Change(object recorded, long version) => recorded switch
+    {
+        MemberSignedUp s => new MembershipChange(s.GroupId, s.Username, "member-signed-up", s.SignUpId, s.SignedAt, s.SignedAt, version),
+        MemberWithdrew w => new MembershipChange(w.GroupId, w.Username, "member-withdrew", w.SignUpId, null, w.EffectiveAt, version),
+        MemberRemoved r => new MembershipChange(r.GroupId, r.Username, "member-removed", r.SignUpId, null, r.EffectiveAt, version),
+        SignUpRetracted r => new MembershipChange(r.GroupId, r.Username, "sign-up-retracted", r.SignUpId, null, null, version),
+        SignatureTimeCorrected c => new MembershipChange(c.GroupId, c.Username, "signature-time-corrected", c.SignUpId, c.SignedAt, c.SignedAt, version),
+        var other => throw new InvalidOperationException($"No response mapping for {other.GetType().Name}."),
+    };
+
+    /// <summary>The answer of an ending, a retraction or a correction: what was recorded, at the version it reached.</summary>
+    public static Func<HttpContext, Task<IResult>> Changed(Decision decision, JasperFx.Events.IEventStream<Affiliation> stream) =>
+        http => Task.FromResult<IResult>(TypedResults.Ok(Change(decision.Events.Single(), stream.CurrentVersion ?? 1)));
+}
