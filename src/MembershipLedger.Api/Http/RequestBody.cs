@@ -88,7 +88,9 @@ internal sealed class Binding<T>
             var required = nullability.Create(p).WriteState == NullabilityState.NotNull && Nullable.GetUnderlyingType(p.ParameterType) is null;
             // On text, the most characters; on an array, the most items.
             var maxLength = p.GetCustomAttribute<MaxLengthAttribute>()?.Length ?? (p.ParameterType.IsArray ? 20 : 200);
-            return (name, required, ReaderFor(p.ParameterType, name, required, maxLength));
+            var range = p.GetCustomAttribute<RangeAttribute>();
+            return (name, required, ReaderFor(p.ParameterType, name, required, maxLength,
+                range is null ? (0, int.MaxValue) : (Convert.ToInt32(range.Minimum), Convert.ToInt32(range.Maximum))));
         }).ToArray();
         AllOptional = _fields.All(f => !f.Required);
     }
@@ -109,7 +111,7 @@ internal sealed class Binding<T>
 
     private static object? DefaultOf(Type type) => type.IsValueType && Nullable.GetUnderlyingType(type) is null ? Activator.CreateInstance(type) : null;
 
-    private static Func<JsonBody, object?> ReaderFor(Type type, string name, bool required, int maxLength)
+    private static Func<JsonBody, object?> ReaderFor(Type type, string name, bool required, int maxLength, (int Min, int Max) range)
     {
         var bare = Nullable.GetUnderlyingType(type) ?? type;
         if (bare == typeof(string)) return b => b.String(name, required, maxLength);
@@ -121,7 +123,7 @@ internal sealed class Binding<T>
         // Any zone will do to check the syntax: a date or an instant parses in every zone.
         if (bare == typeof(Effective)) return b => b.Effective(name, DateTimeZone.Utc, required) is null ? null : new Effective(b.Text(name)!);
         if (bare == typeof(bool)) return b => b.Bool(name);
-        if (bare == typeof(int)) return b => b.Int(name, required);
+        if (bare == typeof(int)) return b => b.Int(name, required, range.Min, range.Max);
         if (bare.IsEnum)
             return (Func<JsonBody, object?>)typeof(Binding<T>).GetMethod(nameof(EnumReader), BindingFlags.NonPublic | BindingFlags.Static)!
                 .MakeGenericMethod(bare).Invoke(null, [name, required])!;
