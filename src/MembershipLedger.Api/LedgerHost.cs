@@ -72,10 +72,11 @@ public static class LedgerHost
             wolverine.Durability.Mode = DurabilityMode.Solo;
         });
         builder.Services.AddWolverineHttp();
+        builder.Services.AddLedgerAccess();
 
         builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(Http.OpenApiDescription.Configure);
         // The web pages: Razor components rendered on the server, no interactivity, so reading needs no script.
         builder.Services.AddRazorComponents();
     }
@@ -97,7 +98,9 @@ public static class LedgerHost
         });
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync });
-        app.UseApiKeys();
+        app.UseAuthentication();
+        ApiKeyAuthentication.RefuseUnknownKeys(app);
+        app.UseAuthorization();
         app.UseIdempotencyKeys();
         app.MapOpenApi();
         app.MapGroupEndpoints();
@@ -108,7 +111,6 @@ public static class LedgerHost
         app.MapWolverineEndpoints(LedgerWrites.Apply);
         app.MapTimelineEndpoints();
         app.MapInterchangeEndpoints();
-        app.MapPeopleEndpoints();
         app.MapAdminEndpoints();
         app.MapGet("/ledger.css", Web.Stylesheet.Serve).ExcludeFromDescription();
         Web.WebPage.UsePageStatus(app);

@@ -158,7 +158,13 @@ public static class LedgerWrites
                     chain.Postprocessors.Insert(0, after);
                     chain.Postprocessors.Insert(1, new MaybeEndWithResultFrame(after.ReturnVariable));
                 }
-                if (chain.HttpMethods.Any(m => m is "POST" or "PUT" or "PATCH" or "DELETE"))
+                // Every write through a session is stamped; an erasure, say, writes through its own transaction and stamps its own.
+                var writesThroughSession = stream is not null || chain.Method.Method.GetParameters().Any(p => p.ParameterType == typeof(IDocumentSession));
+                var isWrite = chain.HttpMethods.Any(m => m is "POST" or "PUT" or "PATCH" or "DELETE");
+                // Every write needs a key that may write (to the route's group, when it names one); some need an admin's.
+                if (isWrite && chain.Method.Method.GetCustomAttribute<Microsoft.AspNetCore.Authorization.AuthorizeAttribute>() is null)
+                    chain.Metadata.RequireAuthorization(Policies.Write);
+                if (writesThroughSession && isWrite)
                     chain.Middleware.Add(new MethodCall(typeof(Recording),
                         typeof(Recording).GetMethod(nameof(Recording.Stamp), [typeof(IDocumentSession), typeof(HttpContext)])!));
             }

@@ -72,6 +72,21 @@ public static class RequestBody<T> where T : class
     }
 }
 
+public static class RequestBody
+{
+    /// <summary>The JSON names of the fields a request record requires (its parameters that are not nullable).</summary>
+    public static IEnumerable<string> RequiredFields(Type requestType)
+    {
+        var nullability = new NullabilityInfoContext();
+        return requestType.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First().GetParameters()
+            .Where(p => IsRequired(p, nullability))
+            .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name!));
+    }
+
+    internal static bool IsRequired(ParameterInfo parameter, NullabilityInfoContext nullability) =>
+        nullability.Create(parameter).WriteState == NullabilityState.NotNull && Nullable.GetUnderlyingType(parameter.ParameterType) is null;
+}
+
 /// <summary>How one request type is read: its constructor's parameters, in order, each with its reader.</summary>
 internal sealed class Binding<T>
 {
@@ -85,7 +100,7 @@ internal sealed class Binding<T>
         _fields = _constructor.GetParameters().Select(p =>
         {
             var name = JsonNamingPolicy.CamelCase.ConvertName(p.Name!);
-            var required = nullability.Create(p).WriteState == NullabilityState.NotNull && Nullable.GetUnderlyingType(p.ParameterType) is null;
+            var required = RequestBody.IsRequired(p, nullability);
             // On text, the most characters; on an array, the most items.
             var maxLength = p.GetCustomAttribute<MaxLengthAttribute>()?.Length ?? (p.ParameterType.IsArray ? 20 : 200);
             var range = p.GetCustomAttribute<RangeAttribute>();

@@ -55,8 +55,8 @@ public sealed class LedgerApp : IAsyncLifetime
         await Store.Advanced.ResetAllData();
         await ExecuteSqlAsync($"truncate {string.Join(", ", [.. LedgerSchema.ProjectionTables, EventChain.Table])}");
         Clock.Reset(Start);
-        Client.DefaultRequestHeaders.Remove(Keys.Header);
-        Client.DefaultRequestHeaders.Add(Keys.Header, await IssueKeyAsync("test-admin", AccessRole.Admin));
+        Client.DefaultRequestHeaders.Remove(ApiKeyAuthentication.Header);
+        Client.DefaultRequestHeaders.Add(ApiKeyAuthentication.Header, await IssueKeyAsync("test-admin", AccessRole.Admin));
     }
 
     /// <summary>Stores a new key and returns its token, as <c>keys create</c> does.</summary>
@@ -73,7 +73,7 @@ public sealed class LedgerApp : IAsyncLifetime
     public async Task<HttpClient> ClientAsync(string principal, AccessRole role, string? groupId = null)
     {
         var client = _factory!.CreateClient();
-        client.DefaultRequestHeaders.Add(Keys.Header, await IssueKeyAsync(principal, role, groupId));
+        client.DefaultRequestHeaders.Add(ApiKeyAuthentication.Header, await IssueKeyAsync(principal, role, groupId));
         return client;
     }
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using JasperFx.Events;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using MembershipLedger.Api.Access;
 using MembershipLedger.Api.Http;
 using MembershipLedger.Api.Memberships.Contacts;
@@ -35,11 +36,11 @@ public sealed record GroupRequest(
 
 public static class RegisterGroupEndpoint
 {
-    public static (StreamTarget<GroupProfile>?, IResult) Load(GroupRequest request, HttpContext http) =>
-        Permissions.RefuseUnlessAdmin(http) is { } notAdmin ? (null, notAdmin)
-        : request.Id is null ? (null, Problems.Invalid("id", "is required."))
+    public static (StreamTarget<GroupProfile>?, IResult) Load(GroupRequest request) =>
+        request.Id is null ? (null, Problems.Invalid("id", "is required."))
         : (new StreamTarget<GroupProfile>(request.Id), WolverineContinue.Result());
 
+    [Authorize(Policy = Policies.Admin)]
     [WolverinePost("/groups"), Tags("Groups"), EndpointSummary("Register a group")]
     [ProducesResponseType<GroupResponse>(StatusCodes.Status201Created)]
     public static IResult Post(GroupRequest request, IEventStream<GroupProfile> stream, IDocumentSession session) =>

@@ -1,0 +1,54 @@
+using System.Text;
+using Marten;
+using MembershipLedger.Api.Access;
+using MembershipLedger.Api.Groups;
+using MembershipLedger.Api.Http;
+using MembershipLedger.Api.Interchange;
+using MembershipLedger.Memberships.SignatureLists;
+using MembershipLedger.Storage;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using Wolverine.Http;
+
+namespace MembershipLedger.Api.Memberships.SignatureImports;
+
+/// <summary>A Meta-Wiki "Interested in participating" list pasted as text, read into sign-ups (<see cref="SignatureImport"/>).</summary>
+public static class ImportSignatureListEndpoint
+{
+    /// <summary>A signature list is a page's worth of text.</summary>
+    public const int MaxSignatureListBytes = 1024 * 1024;
+
+    /// <summary>Described as text in the OpenAPI document; any content type is read as UTF-8 text, as curl sends it.</summary>
+    public static void Configure(HttpChain chain) => chain.Metadata.Accepts(typeof(string), "text/plain");
+
+    [WolverinePost("/groups/{groupId}/imports/signatures"), Tags("Interchange"),
+     EndpointSummary("Import a Meta-Wiki signature list as sign-ups (?dryRun=true shows what would be appended)")]
+    [ProducesResponseType<SignatureImportReport>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Post(string groupId, HttpContext http, IDocumentSession session, IClock clock)
+    {
+        if (!InterchangeEndpoints.TryDryRun(http, out var dryRun, out var problem)) return problem!;
+        if (await GroupProfiles.LoadAsync(session, groupId, http.RequestAborted) is null) return Problems.UnknownGroup(groupId);
+        string text;
+        try
+        {
+            text = await InterchangeEndpoints.ReadTextAsync(http.Request, MaxSignatureListBytes);
+        }
+        catch (LimitedStream.TooLongException)
+        {
+            return Problems.TooLarge($"A signature list is at most {MaxSignatureListBytes / 1024} KB.");
+        }
+        catch (DecoderFallbackException)
+        {
+            return Problems.Invalid("body", "is not UTF-8 text.");
+        }
+        if (string.IsNullOrWhiteSpace(text)) return Problems.Invalid("body", "is empty: paste the list's lines, one signature a line.");
+
+        var reading = SignatureList.Read(text);
+        if (reading.Signatures.Count == 0 && reading.Repeats.Count == 0)
+            return Problems.Invalid("body", $"No signature could be read from the list ({reading.Unread.Count} line(s) not understood); "
+                + "paste its lines as the page shows them, e.g. \"--Farorud (talk) 11:13, 9 December 2022 (UTC)\".");
+        Recording.Stamp(session, http, http.Request.Query["reason"].ToString() is { Length: > 0 and <= 500 } reason ? reason : null);
+        session.SetHeader(EventMetadata.Source, "import");
+        return TypedResults.Ok(await SignatureImport.ImportAsync(session, groupId, reading, dryRun, clock.GetCurrentInstant(), http.RequestAborted));
+    }
+}
