@@ -162,6 +162,39 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
         await AssertWholeAsync();
     }
 
+    [Fact]
+    public async Task A_rebuild_asked_for_over_HTTP_and_cut_short_by_a_kill_is_finished_by_the_next_start_from_its_stored_message()
+    {
+        var (imported, importOutput) = await LedgerProcess.RunAsync(_ledger, "import", _file);
+        Assert.True(imported == 0, importOutput);
+        var (host, http) = await StartHostAsync(key: null);
+        var key = host.Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("export KEY=")).Split('=', 2)[1];
+        http.Dispose();
+        http = Client(http.BaseAddress!, key);
+        var before = await ProjectionsAsync();
+        var rebuiltBefore = await ScalarAsync<DateTime?>($"select rebuilt_at from {LedgerProjections.StateTable}");
+
+        var asked = await http.PostAsJsonAsync("/admin/rebuild", new { reason = "after repairing an event" });
+        Assert.Equal(HttpStatusCode.Accepted, asked.StatusCode);
+        await host.WaitForOutputAsync("Rebuild: rebuild: ", Bound);
+        // The message is in Wolverine's durable inbox, in the ledger's own database, while the rebuild runs.
+        Assert.Equal(1, await ScalarAsync<long>("select count(*) from wolverine.wolverine_incoming_envelopes where message_type like '%rebuild-projections%' or message_type like '%RebuildProjections%'"));
+        await KillHoldingTheChainLockAsync(host);
+        await host.DisposeAsync();
+        Assert.Equal(before, await ProjectionsAsync());
+        Assert.Equal(rebuiltBefore, await ScalarAsync<DateTime?>($"select rebuilt_at from {LedgerProjections.StateTable}"));
+
+        var restart = Stopwatch.StartNew();
+        http.Dispose();
+        (host, http) = await StartHostAsync(key);
+        await using var lastHost = host;
+        using var lastClient = http;
+        await host.WaitForOutputAsync("Rebuilt the projections, as local-admin asked.", Bound);
+        output.WriteLine($"Rebuild message survived the kill; the next start rebuilt from it within {restart.Elapsed.TotalSeconds:N1} s.");
+        Assert.NotEqual(rebuiltBefore, await ScalarAsync<DateTime?>($"select rebuilt_at from {LedgerProjections.StateTable}"));
+        await AssertWholeAsync();
+    }
+
     private static Task<HttpResponseMessage> SignUpAsync(HttpClient http, string name)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/groups/group-0/members")
