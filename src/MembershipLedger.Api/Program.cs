@@ -1,18 +1,8 @@
 using MembershipLedger.Api;
 using MembershipLedger.Api.Database;
 
-if (LedgerCommands.IsCommand(args))
-{
-    try
-    {
-        return await LedgerCommands.RunAsync(args);
-    }
-    catch (PostgresBinariesNotFoundException e)
-    {
-        Console.Error.WriteLine(e.Message);
-        return 1;
-    }
-}
+// Commands (import, export, rebuild, keys, verify, help, …) run on JasperFx's command line; no argument serves.
+if (LedgerCommands.IsCommand(args)) return await LedgerCommands.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(LedgerHost.DefaultUrl);

@@ -161,6 +161,13 @@ public static class LedgerWrites
                 // Every write through a session is stamped; an erasure, say, writes through its own transaction and stamps its own.
                 var writesThroughSession = stream is not null || chain.Method.Method.GetParameters().Any(p => p.ParameterType == typeof(IDocumentSession));
                 var isWrite = chain.HttpMethods.Any(m => m is "POST" or "PUT" or "PATCH" or "DELETE");
+                if (isWrite && stream is null)
+                {
+                    var unversioned = new MethodCall(typeof(Versions), nameof(Versions.RefuseWithoutVersion));
+                    unversioned.ReturnVariable!.OverrideName("refusedIfMatch");
+                    chain.Middleware.Insert(0, unversioned);
+                    chain.Middleware.Insert(1, new MaybeEndWithResultFrame(unversioned.ReturnVariable));
+                }
                 // Every write needs a key that may write (to the route's group, when it names one); some need an admin's.
                 if (isWrite && chain.Method.Method.GetCustomAttribute<Microsoft.AspNetCore.Authorization.AuthorizeAttribute>() is null)
                     chain.Metadata.RequireAuthorization(Policies.Write);

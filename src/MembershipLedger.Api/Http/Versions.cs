@@ -20,6 +20,21 @@ public static class Versions
             : new Precondition(null, Problems.Invalid("If-Match", "Give the version the write expects, as an entity tag such as \"3\"."));
     }
 
+    /// <summary>
+    /// A write that has no single version to check (an import, a rename across streams, a rebuild): a malformed
+    /// <c>If-Match</c> is refused as everywhere, and a well-formed one cannot be met (412), so no caller believes it was.
+    /// </summary>
+    public static IResult RefuseWithoutVersion(HttpContext http)
+    {
+        var (expected, badHeader) = Expected(http.Request);
+        if (badHeader is not null) return badHeader;
+        return expected is { } version
+            ? TypedResults.Problem($"This write changes no single versioned record, so it cannot be made at version {version}; send it without If-Match.",
+                statusCode: StatusCodes.Status412PreconditionFailed, title: "No version to match",
+                extensions: new Dictionary<string, object?> { ["rule"] = "if-match", ["expected"] = version })
+            : Wolverine.Http.WolverineContinue.Result();
+    }
+
     public static IResult Stale(long expected, long? actual) =>
         TypedResults.Problem(
             actual is { } now

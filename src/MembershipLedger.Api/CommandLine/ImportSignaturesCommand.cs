@@ -1,0 +1,43 @@
+using System.Text.Json;
+using JasperFx.CommandLine;
+using Marten;
+using MembershipLedger.Groups;
+using MembershipLedger.Memberships.SignatureLists;
+using MembershipLedger.Storage;
+using NodaTime;
+
+namespace MembershipLedger.Api.CommandLine;
+
+public sealed class ImportSignaturesInput : LedgerInput
+{
+    [Description("The group the list belongs to, e.g. tajik-wikimedians")]
+    public string GroupId { get; set; } = "";
+
+    [Description("The list as the page renders it, or its wikitext; - for standard input")]
+    public string File { get; set; } = "";
+
+    [Description("Show what would be appended; append nothing"), FlagAlias("dry-run")]
+    public bool DryRunFlag { get; set; }
+
+    [Description("Why, kept with every event appended")]
+    public string? ReasonFlag { get; set; }
+}
+
+[Description("Import a Meta-Wiki signature list (rendered text or wikitext) as sign-ups", Name = "import-signatures")]
+public sealed class ImportSignaturesCommand : LedgerCommand<ImportSignaturesInput>
+{
+    protected override async Task<int> RunAsync(ImportSignaturesInput input, IServiceProvider services, IDocumentStore store)
+    {
+        await using var session = store.LightweightSession();
+        if (await session.LoadAsync<GroupProfile>(input.GroupId) is null) return Fail($"No group '{input.GroupId}' is registered.");
+        using var reader = Open(input.File);
+        var reading = SignatureList.Read(await reader.ReadToEndAsync());
+        session.LastModifiedBy = CommandLinePrincipal;
+        session.CorrelationId = Guid.NewGuid().ToString();
+        session.SetHeader(EventMetadata.Source, "command-line");
+        if (input.ReasonFlag is { } reason) session.SetHeader(EventMetadata.Reason, reason);
+        var report = await SignatureImport.ImportAsync(session, input.GroupId, reading, input.DryRunFlag, services.GetRequiredService<IClock>().GetCurrentInstant());
+        Console.WriteLine(JsonSerializer.Serialize(report, Indented));
+        return 0;
+    }
+}
