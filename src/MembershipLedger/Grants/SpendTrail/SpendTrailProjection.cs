@@ -1,3 +1,4 @@
+using System.Text.Json;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
@@ -54,6 +55,9 @@ public sealed class SpendTrailProjection : EventProjection
         table.AddColumn<string>("recorded_by");
         table.AddColumn<string>("reason");
         table.AddColumn<string>("source");
+        // The event's own fields, as recorded: a field added to an event reaches the trail (TrailEntry.Recorded) with no
+        // column, no query and no mapping to change.
+        table.AddColumn("recorded", "jsonb").NotNull();
         table.Indexes.Add(new IndexDefinition("ix_grant_entries_trail") { Columns = ["grant_id", "effective_on", "seq", "ordinal"] });
         table.Indexes.Add(new IndexDefinition("ix_grant_entries_expense") { Columns = ["expense_id"], Predicate = "expense_id is not null" });
         SchemaObjects.Add(table);
@@ -74,14 +78,15 @@ public sealed class SpendTrailProjection : EventProjection
                 $"""
                  insert into {LedgerSchema.GrantEntries}
                    (seq, ordinal, grant_id, entry_type, effective_on, effective_text, line_id, category, budget_delta, spent_delta, returned_delta,
-                    paid_amount, paid_currency, exchange_rate, payee, description, reference, expense_id, recorded_at, recorded_by, reason, source)
-                 values (?, ?, ?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?, ?)
+                    paid_amount, paid_currency, exchange_rate, payee, description, reference, expense_id, recorded_at, recorded_by, reason, source, recorded)
+                 values (?, ?, ?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?, ?, ?::jsonb)
                  on conflict do nothing
                  """,
                 e.Sequence, ordinal++, grantId, e.EventTypeName, entry.On.LastDay.ToDateOnly(), entry.On.ToString(), SqlValue.OrNull(entry.LineId), SqlValue.OrNull(entry.Category),
                 entry.Budget, entry.Spent, entry.Returned, SqlValue.OrNull(entry.PaidAmount), SqlValue.OrNull(entry.PaidCurrency), SqlValue.OrNull(entry.Rate),
                 SqlValue.OrNull(entry.Payee), SqlValue.OrNull(entry.Description), SqlValue.OrNull(entry.Reference), SqlValue.OrNull(entry.ExpenseId),
-                e.Timestamp.ToUniversalTime(), SqlValue.OrNull(e.UserName), SqlValue.OrNull(EventMetadata.ReasonOf(e)), SqlValue.OrNull(EventMetadata.SourceOf(e)));
+                e.Timestamp.ToUniversalTime(), SqlValue.OrNull(e.UserName), SqlValue.OrNull(EventMetadata.ReasonOf(e)), SqlValue.OrNull(EventMetadata.SourceOf(e)),
+                JsonSerializer.Serialize(e.Data, e.Data.GetType(), Json.Options));
         }
         return ValueTask.CompletedTask;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MembershipLedger.Ledger;
 using MembershipLedger.Storage;
 using NodaTime;
@@ -35,11 +36,12 @@ public sealed record LineBalance(string LineId, string Category, decimal Budgete
 /// <param name="SpentToDate">Spent after this entry, net of reversals.</param>
 /// <param name="Remaining">Awarded, less spent and returned, after this entry.</param>
 /// <param name="Flags"><c>outside-grant-period</c>, <c>overspends-line</c>, <c>exceeds-grant</c>, <c>reversed</c>.</param>
+/// <param name="Recorded">The event's own fields as recorded (an expense's receipt, payee, rate, and any field added later).</param>
 public sealed record TrailEntry(
     long Position, long Sequence, string Type, PartialDate EffectiveOn, string? LineId, string? Category,
     decimal BudgetChange, decimal SpentChange, decimal ReturnedChange, decimal? PaidAmount, string? PaidCurrency, decimal? ExchangeRate,
     string? Payee, string? Description, string? Reference, Guid? ExpenseId, decimal SpentToDate, decimal Remaining,
-    IReadOnlyList<string> Flags, Instant RecordedAt, string? RecordedBy, string? Reason, string? Source);
+    IReadOnlyList<string> Flags, Instant RecordedAt, string? RecordedBy, string? Reason, string? Source, JsonElement Recorded);
 
 public static class SpendTrailQuery
 {
@@ -55,12 +57,9 @@ public static class SpendTrailQuery
          with page as (
            select * from {LedgerSchema.GrantEntries} where grant_id = $1 and effective_on <= $2
            order by {Order} offset $3 limit $4)
-         select entry_type, effective_text, line_id, category, budget_delta, spent_delta, returned_delta,
-                paid_amount, paid_currency, exchange_rate, payee, description, reference, expense_id, seq,
-                entry_type = 'expense-recorded' and exists (
+         select page.*, entry_type = 'expense-recorded' and exists (
                   select 1 from {LedgerSchema.GrantEntries} r
-                  where r.expense_id = page.expense_id and r.entry_type = 'expense-reversed' and r.effective_on <= $2),
-                recorded_at, recorded_by, reason, source
+                  where r.expense_id = page.expense_id and r.entry_type = 'expense-reversed' and r.effective_on <= $2) as reversed
          from page order by {Order}
          """;
 
@@ -71,10 +70,11 @@ public static class SpendTrailQuery
          select line_id,
                 (select c.category from {LedgerSchema.GrantEntries} c
                  where c.grant_id = $1 and c.line_id = entries.line_id and c.category is not null and c.effective_on <= $2
-                 order by c.effective_on desc, c.seq desc, c.ordinal desc limit 1),
-                sum(budget_delta), sum(spent_delta), sum(returned_delta), count(*), bool_or(entry_type = 'grant-closed'),
-                coalesce(sum(budget_delta) filter (where before), 0), coalesce(sum(spent_delta) filter (where before), 0),
-                coalesce(sum(returned_delta) filter (where before), 0)
+                 order by c.effective_on desc, c.seq desc, c.ordinal desc limit 1) as category,
+                sum(budget_delta) as budgeted, sum(spent_delta) as spent, sum(returned_delta) as returned, count(*) as entries,
+                bool_or(entry_type = 'grant-closed') as closed,
+                coalesce(sum(budget_delta) filter (where before), 0) as budgeted_before, coalesce(sum(spent_delta) filter (where before), 0) as spent_before,
+                coalesce(sum(returned_delta) filter (where before), 0) as returned_before
          from (
            select e.line_id, e.entry_type, e.budget_delta, e.spent_delta, e.returned_delta, ({Order}) < (
                     select {Order} from {LedgerSchema.GrantEntries} where grant_id = $1 and effective_on <= $2
@@ -106,20 +106,20 @@ public static class SpendTrailQuery
         var lineBefore = new Dictionary<string, (decimal Budget, decimal Spent)>(StringComparer.Ordinal);
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
+            // Columns are read by name: a select that changes cannot shift them silently.
+            T? Column<T>(string name) => reader.IsDBNull(reader.GetOrdinal(name)) ? default : reader.GetFieldValue<T>(reader.GetOrdinal(name));
             while (await reader.ReadAsync(ct))
             {
-                var (budgeted, lineSpent) = (reader.GetDecimal(2), reader.GetDecimal(3));
+                var (budgeted, lineSpent) = (Column<decimal>("budgeted"), Column<decimal>("spent"));
                 spent += lineSpent;
-                returned += reader.GetDecimal(4);
-                count += reader.GetInt64(5);
-                closed |= reader.GetBoolean(6);
-                spentBefore += reader.GetDecimal(8);
-                returnedBefore += reader.GetDecimal(9);
-                if (reader.IsDBNull(0)) continue;
-                var lineId = reader.GetString(0);
-                lineBefore[lineId] = (reader.GetDecimal(7), reader.GetDecimal(8));
-                lines.Add(new LineBalance(lineId, reader.IsDBNull(1) ? lineId : reader.GetString(1),
-                    budgeted, lineSpent, budgeted - lineSpent, lineSpent > budgeted));
+                returned += Column<decimal>("returned");
+                count += Column<long>("entries");
+                closed |= Column<bool>("closed");
+                spentBefore += Column<decimal>("spent_before");
+                returnedBefore += Column<decimal>("returned_before");
+                if (Column<string>("line_id") is not { } lineId) continue;
+                lineBefore[lineId] = (Column<decimal>("budgeted_before"), Column<decimal>("spent_before"));
+                lines.Add(new LineBalance(lineId, Column<string>("category") ?? lineId, budgeted, lineSpent, budgeted - lineSpent, lineSpent > budgeted));
             }
             await reader.NextResultAsync(ct);
 
@@ -128,12 +128,10 @@ public static class SpendTrailQuery
             var position = after;
             while (await reader.ReadAsync(ct))
             {
-                string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-                decimal? Number(int i) => reader.IsDBNull(i) ? null : reader.GetDecimal(i);
-                var type = reader.GetString(0);
-                PartialDate.TryParse(reader.GetString(1), out var effectiveOn);
-                var lineId = Text(2);
-                var (budgetChange, spentChange, returnedChange) = (reader.GetDecimal(4), reader.GetDecimal(5), reader.GetDecimal(6));
+                var type = Column<string>("entry_type")!;
+                PartialDate.TryParse(Column<string>("effective_text"), out var effectiveOn);
+                var lineId = Column<string>("line_id");
+                var (budgetChange, spentChange, returnedChange) = (Column<decimal>("budget_delta"), Column<decimal>("spent_delta"), Column<decimal>("returned_delta"));
                 spentToDate += spentChange;
                 returnedToDate += returnedChange;
                 var line = (Budget: 0m, Spent: 0m);
@@ -151,14 +149,15 @@ public static class SpendTrailQuery
                     if (effectiveOn.LastDay < grant.PeriodStart.FirstDay || effectiveOn.FirstDay > grant.PeriodEnd.LastDay) flags.Add("outside-grant-period");
                     if (line.Spent > line.Budget) flags.Add("overspends-line");
                     if (spentToDate + returnedToDate > grant.Total) flags.Add("exceeds-grant");
-                    if (reader.GetBoolean(15)) flags.Add("reversed");
+                    if (Column<bool>("reversed")) flags.Add("reversed");
                 }
                 entries.Add(new TrailEntry(
-                    ++position, reader.GetInt64(14), type, effectiveOn, lineId, Text(3),
-                    budgetChange, spentChange, returnedChange, Number(7), Text(8), Number(9),
-                    Text(10), Text(11), Text(12), reader.IsDBNull(13) ? null : reader.GetGuid(13),
+                    ++position, Column<long>("seq"), type, effectiveOn, lineId, Column<string>("category"),
+                    budgetChange, spentChange, returnedChange, Column<decimal?>("paid_amount"), Column<string>("paid_currency"), Column<decimal?>("exchange_rate"),
+                    Column<string>("payee"), Column<string>("description"), Column<string>("reference"), Column<Guid?>("expense_id"),
                     spentToDate, grant.Total - spentToDate - returnedToDate, flags,
-                    Instant.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(16)), Text(17), Text(18), Text(19)));
+                    Instant.FromDateTimeOffset(Column<DateTimeOffset>("recorded_at")), Column<string>("recorded_by"), Column<string>("reason"),
+                    Column<string>("source"), JsonDocument.Parse(Column<string>("recorded")!).RootElement.Clone()));
             }
         }
 
