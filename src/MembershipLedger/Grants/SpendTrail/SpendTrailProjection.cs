@@ -56,8 +56,9 @@ public sealed class SpendTrailProjection : EventProjection
         table.AddColumn<string>("reason");
         table.AddColumn<string>("source");
         // The event's own fields, as recorded: a field added to an event reaches the trail (TrailEntry.Recorded) with no
-        // column, no query and no mapping to change.
-        table.AddColumn("recorded", "jsonb").NotNull();
+        // column, no query and no mapping to change. Nullable only so that a ledger built before it can gain the column;
+        // the rebuild its new definition triggers fills it.
+        table.AddColumn("recorded", "jsonb");
         table.Indexes.Add(new IndexDefinition("ix_grant_entries_trail") { Columns = ["grant_id", "effective_on", "seq", "ordinal"] });
         table.Indexes.Add(new IndexDefinition("ix_grant_entries_expense") { Columns = ["expense_id"], Predicate = "expense_id is not null" });
         SchemaObjects.Add(table);

@@ -41,7 +41,7 @@ public sealed record TrailEntry(
     long Position, long Sequence, string Type, PartialDate EffectiveOn, string? LineId, string? Category,
     decimal BudgetChange, decimal SpentChange, decimal ReturnedChange, decimal? PaidAmount, string? PaidCurrency, decimal? ExchangeRate,
     string? Payee, string? Description, string? Reference, Guid? ExpenseId, decimal SpentToDate, decimal Remaining,
-    IReadOnlyList<string> Flags, Instant RecordedAt, string? RecordedBy, string? Reason, string? Source, JsonElement Recorded);
+    IReadOnlyList<string> Flags, Instant RecordedAt, string? RecordedBy, string? Reason, string? Source, JsonElement? Recorded);
 
 public static class SpendTrailQuery
 {
@@ -157,7 +157,7 @@ public static class SpendTrailQuery
                     Column<string>("payee"), Column<string>("description"), Column<string>("reference"), Column<Guid?>("expense_id"),
                     spentToDate, grant.Total - spentToDate - returnedToDate, flags,
                     Instant.FromDateTimeOffset(Column<DateTimeOffset>("recorded_at")), Column<string>("recorded_by"), Column<string>("reason"),
-                    Column<string>("source"), JsonDocument.Parse(Column<string>("recorded")!).RootElement.Clone()));
+                    Column<string>("source"), Column<string>("recorded") is { } recorded ? JsonDocument.Parse(recorded).RootElement.Clone() : null));
             }
         }
 
