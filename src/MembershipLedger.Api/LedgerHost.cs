@@ -5,10 +5,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MembershipLedger.Api.Activities;
 using MembershipLedger.Api.Grants;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Api.Interchange;
 using MembershipLedger.Api.Timelines;
-using Marten;
 using MembershipLedger.Api.Groups;
 using MembershipLedger.Api.Memberships;
 using MembershipLedger.Api.People;
@@ -16,11 +14,8 @@ using MembershipLedger.Api.Samples;
 using MembershipLedger.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using NodaTime;
 using Npgsql;
 using Wolverine;
-using Wolverine.Http;
-using Wolverine.Marten;
 
 namespace MembershipLedger.Api;
 

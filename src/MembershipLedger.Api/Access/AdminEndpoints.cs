@@ -1,4 +1,3 @@
-using Marten;
 using MembershipLedger.Storage;
 
 namespace MembershipLedger.Api.Access;

@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Marten;
 using MembershipLedger.Access;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using MembershipLedger.Access;
-using MembershipLedger.Api.Http;
 
 namespace MembershipLedger.Api.Access;
 

@@ -1,4 +1,3 @@
-using MembershipLedger.Api.Http;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 

@@ -1,12 +1,8 @@
 using MembershipLedger.Api.Groups;
-using Marten;
 using MembershipLedger.Activities;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Api.Memberships;
 using MembershipLedger.Groups;
-using MembershipLedger.Ledger;
 using MembershipLedger.Memberships;
-using NodaTime;
 
 namespace MembershipLedger.Api.Activities;
 
@@ -60,13 +56,8 @@ public static class ActivityAnswers
     public static IResult Unknown(string activityId) =>
         Problems.From(LedgerProblem.NotFound("activityId", $"No activity '{activityId}' is recorded."));
 
-    /// <summary>The activity as the write left it (read after the write committed), tagged with its version.</summary>
-    public static async Task<ActivityResponse> CurrentAsync(IQuerySession session, string activityId, HttpContext http)
-    {
-        var activity = (await session.LoadAsync<Activity>(activityId, http.RequestAborted))!;
-        Versions.Tag(http.Response, activity.Version);
-        return ActivityResponse.From(activity);
-    }
+    public static async Task<ActivityResponse> CurrentAsync(IQuerySession session, string activityId, HttpContext http) =>
+        ActivityResponse.From(await Outcome.LoadWrittenAsync<Activity>(session, activityId, a => a.Version, http));
 
     public static async Task<IResult> OkAsync(IQuerySession session, string activityId, HttpContext http) =>
         TypedResults.Ok(await CurrentAsync(session, activityId, http));

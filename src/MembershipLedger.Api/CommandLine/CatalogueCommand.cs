@@ -1,11 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using JasperFx.CommandLine;
-using Marten;
 using Marten.Events;
 using MembershipLedger.Interchange;
 using MembershipLedger.Storage;
-using NodaTime;
 using Npgsql;
 
 namespace MembershipLedger.Api.CommandLine;

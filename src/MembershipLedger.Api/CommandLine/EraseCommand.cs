@@ -1,7 +1,5 @@
 using System.Text.Json;
 using JasperFx.CommandLine;
-using Marten;
-using MembershipLedger.Ledger;
 using MembershipLedger.People;
 
 namespace MembershipLedger.Api.CommandLine;

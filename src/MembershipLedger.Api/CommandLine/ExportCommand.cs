@@ -1,5 +1,4 @@
 using JasperFx.CommandLine;
-using Marten;
 using MembershipLedger.Interchange;
 using Npgsql;
 

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using JasperFx.CommandLine;
-using Marten;
 using MembershipLedger.Interchange;
-using NodaTime;
 
 namespace MembershipLedger.Api.CommandLine;
 

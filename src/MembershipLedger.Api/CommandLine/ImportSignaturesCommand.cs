@@ -1,10 +1,8 @@
 using System.Text.Json;
 using JasperFx.CommandLine;
-using Marten;
 using MembershipLedger.Groups;
 using MembershipLedger.Memberships.SignatureLists;
 using MembershipLedger.Storage;
-using NodaTime;
 
 namespace MembershipLedger.Api.CommandLine;
 

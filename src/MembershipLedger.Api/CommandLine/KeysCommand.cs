@@ -1,9 +1,7 @@
 using JasperFx.CommandLine;
-using Marten;
 using MembershipLedger.Access;
 using MembershipLedger.Groups;
 using MembershipLedger.Storage;
-using NodaTime;
 
 namespace MembershipLedger.Api.CommandLine;
 

@@ -1,5 +1,4 @@
 using JasperFx.CommandLine;
-using Marten;
 using MembershipLedger.Storage;
 
 namespace MembershipLedger.Api.CommandLine;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using JasperFx.CommandLine;
-using Marten;
 using MembershipLedger.Storage;
 
 namespace MembershipLedger.Api.CommandLine;

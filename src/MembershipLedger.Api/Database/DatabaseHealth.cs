@@ -1,4 +1,3 @@
-using Marten;
 using MembershipLedger.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;

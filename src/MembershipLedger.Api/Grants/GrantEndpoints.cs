@@ -1,12 +1,8 @@
 using MembershipLedger.Api.Groups;
-using Marten;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Api.Memberships;
 using MembershipLedger.Grants;
 using MembershipLedger.Grants.SpendTrail;
 using MembershipLedger.Groups;
-using MembershipLedger.Ledger;
-using NodaTime;
 using Npgsql;
 
 namespace MembershipLedger.Api.Grants;
@@ -97,13 +93,8 @@ public static class GrantAnswers
     public static IResult Unknown(string grantId) =>
         Problems.From(LedgerProblem.NotFound("grantId", $"No grant '{grantId}' is recorded."));
 
-    /// <summary>The grant as the write left it (read after the write committed), tagged with its version.</summary>
-    public static async Task<GrantResponse> CurrentAsync(IQuerySession session, string grantId, HttpContext http)
-    {
-        var grant = (await session.LoadAsync<Grant>(grantId, http.RequestAborted))!;
-        Versions.Tag(http.Response, grant.Version);
-        return GrantResponse.From(grant);
-    }
+    public static async Task<GrantResponse> CurrentAsync(IQuerySession session, string grantId, HttpContext http) =>
+        GrantResponse.From(await Outcome.LoadWrittenAsync<Grant>(session, grantId, g => g.Version, http));
 
     public static async Task<IResult> OkAsync(IQuerySession session, string grantId, HttpContext http) =>
         TypedResults.Ok(await CurrentAsync(session, grantId, http));

@@ -1,11 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Marten;
 using MembershipLedger.Api.Access;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Groups;
-using MembershipLedger.Ledger;
-using NodaTime;
 
 namespace MembershipLedger.Api.Groups;
 

@@ -1,6 +1,4 @@
-using Marten;
 using MembershipLedger.Groups;
-using NodaTime;
 
 namespace MembershipLedger.Api.Groups;
 

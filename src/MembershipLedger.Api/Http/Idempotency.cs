@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using Marten;
 using MembershipLedger.Storage;
-using NodaTime;
 
 namespace MembershipLedger.Api.Http;
 

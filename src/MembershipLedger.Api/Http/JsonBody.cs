@@ -1,7 +1,5 @@
 using System.Text.Json;
-using MembershipLedger.Ledger;
 using MembershipLedger.Storage;
-using NodaTime;
 
 namespace MembershipLedger.Api.Http;
 

@@ -4,14 +4,9 @@ using JasperFx.CodeGeneration;
 using JasperFx.CodeGeneration.Frames;
 using JasperFx.CodeGeneration.Model;
 using JasperFx.Core.Reflection;
-using JasperFx.Events;
-using Marten;
 using MembershipLedger.Api.Access;
-using MembershipLedger.Ledger;
 using Wolverine.Configuration;
-using Wolverine.Http;
 using Wolverine.Http.CodeGen;
-using Wolverine.Marten;
 
 namespace MembershipLedger.Api.Http;
 
@@ -225,6 +220,14 @@ public static class Outcome
         if (decision.Problem is { } refused) return Problems.From(refused);
         stream.AppendMany(decision.Events);
         return new AfterCommit(answer);
+    }
+
+    /// <summary>A stream's state as the write left it (read after the commit), its version the answer's entity tag.</summary>
+    public static async Task<T> LoadWrittenAsync<T>(IQuerySession session, string id, Func<T, long> version, HttpContext http) where T : notnull
+    {
+        var state = (await session.LoadAsync<T>(id, http.RequestAborted))!;
+        Versions.Tag(http.Response, version(state));
+        return state;
     }
 
     private sealed class AfterCommit(Func<HttpContext, Task<IResult>> answer) : IResult

@@ -1,5 +1,3 @@
-using MembershipLedger.Ledger;
-
 namespace MembershipLedger.Api.Http;
 
 /// <summary>Maps refusals to RFC 7807 problem details that name the field or the rule.</summary>

@@ -1,9 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json;
-using MembershipLedger.Ledger;
-using NodaTime;
-using Wolverine.Http;
 
 namespace MembershipLedger.Api.Http;
 

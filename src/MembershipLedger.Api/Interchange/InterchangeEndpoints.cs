@@ -1,14 +1,10 @@
 using MembershipLedger.Api.Groups;
 using System.Text;
-using Marten;
 using MembershipLedger.Api.Access;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Api.Memberships;
 using MembershipLedger.Interchange;
-using MembershipLedger.Ledger;
 using MembershipLedger.Memberships.SignatureLists;
 using MembershipLedger.Storage;
-using NodaTime;
 using Npgsql;
 
 namespace MembershipLedger.Api.Interchange;

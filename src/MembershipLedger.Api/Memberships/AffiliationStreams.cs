@@ -1,11 +1,7 @@
-using Marten;
 using MembershipLedger.Api.Groups;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Groups;
-using MembershipLedger.Ledger;
 using MembershipLedger.Memberships;
 using MembershipLedger.People;
-using Wolverine.Http;
 
 namespace MembershipLedger.Api.Memberships;
 

@@ -1,12 +1,8 @@
-using Marten;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Groups;
-using MembershipLedger.Ledger;
 using MembershipLedger.Memberships;
 using MembershipLedger.People;
 using MembershipLedger.Api.Access;
 using MembershipLedger.Api.Groups;
-using NodaTime;
 
 namespace MembershipLedger.Api.Memberships;
 

@@ -1,11 +1,7 @@
 using MembershipLedger.Api.Groups;
-using Marten;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Memberships;
 using MembershipLedger.Memberships.History;
 using MembershipLedger.Memberships.Roster;
-using MembershipLedger.Ledger;
-using NodaTime;
 using Npgsql;
 
 namespace MembershipLedger.Api.Memberships;

@@ -1,8 +1,6 @@
-using Marten;
 using MembershipLedger.Groups;
 using MembershipLedger.Interchange;
 using MembershipLedger.Storage;
-using NodaTime;
 
 namespace MembershipLedger.Api.Samples;
 

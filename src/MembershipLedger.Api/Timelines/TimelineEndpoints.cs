@@ -1,8 +1,5 @@
 using MembershipLedger.Api.Groups;
-using Marten;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Api.Memberships;
-using MembershipLedger.Ledger;
 using MembershipLedger.Timelines;
 using Npgsql;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using MembershipLedger.Grants.SpendTrail;
 using MembershipLedger.Memberships.Roster;
-using NodaTime;
 using ScottPlot;
 
 namespace MembershipLedger.Api.Web;

@@ -1,8 +1,6 @@
 using System.Globalization;
-using MembershipLedger.Ledger;
 using MembershipLedger.Memberships;
 using MembershipLedger.Storage;
-using NodaTime;
 using NodaTime.Text;
 
 namespace MembershipLedger.Api.Web;

@@ -1,6 +1,4 @@
 using MembershipLedger.Api.Groups;
-using Marten;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Api.Memberships;
 using MembershipLedger.Groups;
 using Microsoft.AspNetCore.Components;

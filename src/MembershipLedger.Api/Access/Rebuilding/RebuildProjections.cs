@@ -1,11 +1,6 @@
-using System.ComponentModel.DataAnnotations;
-using Marten;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Interchange;
 using MembershipLedger.Storage;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace MembershipLedger.Api.Access.Rebuilding;
 

@@ -1,10 +1,4 @@
-using JasperFx.Events;
-using Marten;
 using MembershipLedger.Activities;
-using MembershipLedger.Api.Http;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
-using Wolverine.Marten;
 
 namespace MembershipLedger.Api.Activities.Lifecycle;
 

@@ -1,13 +1,4 @@
-using System.ComponentModel.DataAnnotations;
-using JasperFx.Events;
-using Marten;
 using MembershipLedger.Activities;
-using MembershipLedger.Api.Http;
-using MembershipLedger.Ledger;
-using Microsoft.AspNetCore.Mvc;
-using NodaTime;
-using Wolverine.Http;
-using Wolverine.Marten;
 
 namespace MembershipLedger.Api.Activities.Plans;
 

@@ -1,15 +1,6 @@
-using System.ComponentModel.DataAnnotations;
-using JasperFx.Events;
-using Marten;
 using MembershipLedger.Api.Groups;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Grants;
 using MembershipLedger.Groups;
-using MembershipLedger.Ledger;
-using Microsoft.AspNetCore.Mvc;
-using NodaTime;
-using Wolverine.Http;
-using Wolverine.Marten;
 
 namespace MembershipLedger.Api.Grants.Closing;
 

@@ -1,17 +1,8 @@
-using System.ComponentModel.DataAnnotations;
-using JasperFx.Events;
-using Marten;
 using MembershipLedger.Api.Groups;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Grants;
 using MembershipLedger.Grants.SpendTrail;
 using MembershipLedger.Groups;
-using MembershipLedger.Ledger;
-using Microsoft.AspNetCore.Mvc;
-using NodaTime;
 using Npgsql;
-using Wolverine.Http;
-using Wolverine.Marten;
 
 namespace MembershipLedger.Api.Grants.RecordingExpenses;
 

@@ -1,15 +1,7 @@
-using System.ComponentModel.DataAnnotations;
-using JasperFx.Events;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using MembershipLedger.Api.Access;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Api.Memberships.Contacts;
 using MembershipLedger.Groups;
-using MembershipLedger.Ledger;
-using Microsoft.AspNetCore.Mvc;
-using NodaTime;
-using Wolverine.Http;
 
 namespace MembershipLedger.Api.Groups.Registering;
 

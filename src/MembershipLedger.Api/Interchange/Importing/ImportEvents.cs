@@ -1,12 +1,7 @@
 using System.Text;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using MembershipLedger.Api.Access;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Interchange;
-using Microsoft.AspNetCore.Mvc;
-using NodaTime;
-using Wolverine.Http;
 
 namespace MembershipLedger.Api.Interchange.Importing;
 

@@ -1,13 +1,5 @@
-using System.ComponentModel.DataAnnotations;
-using JasperFx.Events;
-using Marten;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Groups;
-using MembershipLedger.Ledger;
 using MembershipLedger.Memberships;
-using Microsoft.AspNetCore.Mvc;
-using NodaTime;
-using Wolverine.Http;
 
 namespace MembershipLedger.Api.Memberships.Corrections;
 

@@ -1,16 +1,8 @@
-using System.ComponentModel.DataAnnotations;
-using JasperFx.Events;
-using Marten;
 using MembershipLedger.Api.Groups;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Groups;
-using MembershipLedger.Ledger;
 using MembershipLedger.Memberships;
 using MembershipLedger.Storage;
-using Microsoft.AspNetCore.Mvc;
-using NodaTime;
 using Npgsql;
-using Wolverine.Http;
 
 namespace MembershipLedger.Api.Memberships.Roles;
 

@@ -1,14 +1,9 @@
 using System.Text;
-using Marten;
 using MembershipLedger.Api.Access;
 using MembershipLedger.Api.Groups;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Api.Interchange;
 using MembershipLedger.Memberships.SignatureLists;
 using MembershipLedger.Storage;
-using Microsoft.AspNetCore.Mvc;
-using NodaTime;
-using Wolverine.Http;
 
 namespace MembershipLedger.Api.Memberships.SignatureImports;
 

@@ -1,13 +1,7 @@
-using System.ComponentModel.DataAnnotations;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using MembershipLedger.Api.Access;
-using MembershipLedger.Api.Http;
 using MembershipLedger.Interchange;
-using MembershipLedger.Ledger;
 using MembershipLedger.People;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace MembershipLedger.Api.People.Erasing;
 

@@ -1,15 +1,8 @@
-using System.ComponentModel.DataAnnotations;
-using JasperFx.Events;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using MembershipLedger.Api.Access;
-using MembershipLedger.Api.Http;
-using MembershipLedger.Ledger;
 using MembershipLedger.Memberships;
 using MembershipLedger.People;
-using Microsoft.AspNetCore.Mvc;
 using Npgsql;
-using Wolverine.Http;
 
 namespace MembershipLedger.Api.People.Renaming;
 
