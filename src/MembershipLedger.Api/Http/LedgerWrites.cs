@@ -15,15 +15,20 @@ public interface ILedgerRequest;
 
 /// <summary>
 /// What every write endpoint gets from the framework, once, so a use case file holds only its request, its rules and its
-/// decision. Wolverine generates each endpoint's handler from these:
+/// decision (docs/architecture.md, "The write path"). Wolverine generates each endpoint's handler from these:
 /// <list type="bullet">
 /// <item>A parameter whose type is an <see cref="ILedgerRequest"/> is bound by <see cref="RequestBody{T}"/>: every bad
 /// field named in one 400, or the endpoint never runs.</item>
-/// <item>A <c>[WriteAggregate]</c> parameter's stream is loaded for writing by Wolverine's aggregate handler workflow
-/// (<c>FetchForWriting</c>), then <see cref="WriteChecks{T}.Before"/> checks <c>If-Match</c> (412) and that the key may
-/// write to the groups the stream belongs to (401/403). Every write's session is stamped with who, how and why. The events the
-/// endpoint returns are appended by Wolverine, checked by <see cref="WriteChecks{T}.AfterDecision"/> against the groups
-/// they name, and saved with any outgoing messages in one transaction (the outbox).</item>
+/// <item>An <c>IEventStream&lt;T&gt;</c> parameter is the stream fetched for writing: by Wolverine's aggregate handler
+/// workflow when it is marked <c>[WriteAggregate("routeValue")]</c>, or from the <see cref="StreamTarget{T}"/> the
+/// endpoint's <c>LoadAsync</c> returns. <see cref="WriteChecks{T}.Before"/> then checks <c>If-Match</c> (412) and that
+/// the key may write to the groups the stream belongs to (401/403).</item>
+/// <item>The endpoint appends through <see cref="Outcome.Append{T}"/>; <see cref="WriteChecks{T}.AfterDecision"/> checks
+/// the groups the new events name; Wolverine saves the session (events, documents and outgoing messages in one
+/// transaction: the outbox) before the answer is written.</item>
+/// <item>Every write is authorized (<see cref="Policies.Write"/>, or the policy its <c>[Authorize]</c> names), its session
+/// stamped with who, through what and why (<see cref="Recording"/>); a write with no version to match refuses
+/// <c>If-Match</c>.</item>
 /// </list>
 /// </summary>
 public static class LedgerWrites
