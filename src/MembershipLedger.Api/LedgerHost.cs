@@ -27,7 +27,8 @@ public static class LedgerHost
     /// <summary>The longest request target the ledger reads; a longer one gets 414 as problem details.</summary>
     public const int MaxTargetLength = 8 * 1024;
 
-    public static void AddLedger(this WebApplicationBuilder builder, string connectionString, EmbeddedPostgres? embedded = null)
+    /// <param name="serving">False for a command's host: it neither serves nor reports telemetry.</param>
+    public static void AddLedger(this WebApplicationBuilder builder, string connectionString, EmbeddedPostgres? embedded = null, bool serving = true)
     {
         // Kestrel answers a request line over its limit itself, with an empty body; a higher limit lets the ledger answer
         // it with a problem naming the rule (MaxTargetLength), as it answers every other refusal.
@@ -35,7 +36,8 @@ public static class LedgerHost
         builder.Services.AddExceptionHandler<Faults>();
         var health = builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReachable>("database", tags: ["ready"])
-            .AddCheck<ProjectionsCurrent>("projections", tags: ["ready"]);
+            .AddCheck<ProjectionsCurrent>("projections", tags: ["ready"])
+            .AddCheck<MessagesHandled>("messages", tags: ["ready"]);
         if (embedded is not null)
         {
             builder.Services.AddSingleton(embedded);
@@ -68,6 +70,7 @@ public static class LedgerHost
         });
         builder.Services.AddWolverineHttp();
         builder.Services.AddLedgerAccess();
+        if (serving) builder.AddLedgerTelemetry();
 
         builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
@@ -98,6 +101,7 @@ public static class LedgerHost
         app.UseAuthorization();
         app.UseIdempotencyKeys();
         app.MapOpenApi();
+        app.MapLedgerTelemetry();
         app.MapGroupEndpoints();
         app.MapMembershipEndpoints();
         app.MapRosterEndpoints();

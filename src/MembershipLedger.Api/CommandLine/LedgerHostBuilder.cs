@@ -26,7 +26,7 @@ public sealed class LedgerHostBuilder(string[] settings, bool quiet) : IHostBuil
         {
             throw new JasperFx.CommandLine.CommandFailureException(e.Message);
         }
-        _builder.AddLedger(database.ConnectionString, database.Embedded);
+        _builder.AddLedger(database.ConnectionString, database.Embedded, serving: !quiet);
         _builder.Services.AddSingleton(_ => new DatabaseLease(database));
         var app = _builder.Build();
         // Resolved once so the container owns it: disposing the host stops an embedded database.

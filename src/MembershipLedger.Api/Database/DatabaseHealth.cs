@@ -76,3 +76,24 @@ public sealed class ProjectionsCurrent(IDocumentStore store) : IHealthCheck
             : HealthCheckResult.Healthy("the projections are current", data);
     }
 }
+
+/// <summary>Wolverine handled every message it was given; one that failed for good (a rebuild that threw) waits in its dead letters.</summary>
+public sealed class MessagesHandled(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("select count(*) from wolverine.wolverine_dead_letters");
+            var dead = Convert.ToInt64(await command.ExecuteScalarAsync(ct));
+            return dead == 0
+                ? HealthCheckResult.Healthy("no message failed")
+                : HealthCheckResult.Degraded($"{dead} message(s) failed and wait in wolverine.wolverine_dead_letters (`storage` on the command line)",
+                    data: new Dictionary<string, object> { ["deadLetters"] = dead });
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return HealthCheckResult.Healthy("no message store yet");
+        }
+    }
+}

@@ -73,5 +73,8 @@ public static class LedgerStore
         options.AddEventChain();
         options.AddProjectionState();
         options.Listeners.Add(new EventRulesGuard(clock));
+        // Spans for sessions' connections (recorded only when a tracer listens) and a counter of events appended.
+        options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
+        options.OpenTelemetry.TrackEventCounters();
     }
 }

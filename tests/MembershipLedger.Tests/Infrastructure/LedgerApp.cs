@@ -10,6 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
 using Npgsql;
+using OpenTelemetry.Trace;
+using System.Diagnostics;
 
 namespace MembershipLedger.Tests.Infrastructure;
 
@@ -31,6 +33,9 @@ public sealed class LedgerApp : IAsyncLifetime
 
     /// <summary>A client with no key: the public.</summary>
     public HttpClient Anonymous { get; private set; } = null!;
+    /// <summary>The spans the host finished since the last reset, as an exporter would receive them.</summary>
+    public SpanLog Spans { get; } = new();
+
     public IDocumentStore Store => _factory!.Services.GetRequiredService<IDocumentStore>();
     public IServiceProvider Services => _factory!.Services;
     public string ConnectionString => _database!.ConnectionString;
@@ -42,7 +47,11 @@ public sealed class LedgerApp : IAsyncLifetime
         {
             web.UseSetting("ConnectionStrings:Ledger", _database.ConnectionString);
             web.UseSetting("Ledger:LoadSamples", "false");
-            web.ConfigureTestServices(services => services.AddSingleton<IClock>(Clock));
+            web.ConfigureTestServices(services =>
+            {
+                services.AddSingleton<IClock>(Clock);
+                services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
+            });
         });
         Client = _factory.CreateClient();
         Anonymous = _factory.CreateClient();
@@ -55,6 +64,7 @@ public sealed class LedgerApp : IAsyncLifetime
         await Store.Advanced.ResetAllData();
         await ExecuteSqlAsync($"truncate {string.Join(", ", [.. LedgerSchema.ProjectionTables, EventChain.Table])}");
         Clock.Reset(Start);
+        Spans.Clear();
         Client.DefaultRequestHeaders.Remove(ApiKeyAuthentication.Header);
         Client.DefaultRequestHeaders.Add(ApiKeyAuthentication.Header, await IssueKeyAsync("test-admin", AccessRole.Admin));
     }
@@ -98,6 +108,23 @@ public sealed class LedgerApp : IAsyncLifetime
         if (_factory is not null) await _factory.DisposeAsync();
         if (_database is not null) await _database.DisposeAsync();
     }
+}
+
+/// <summary>Finished spans, added from whichever thread ends them (requests, and Wolverine's background agents).</summary>
+public sealed class SpanLog : ICollection<Activity>
+{
+    private readonly List<Activity> _spans = [];
+
+    public IReadOnlyList<Activity> Snapshot() { lock (_spans) return [.. _spans]; }
+    public void Add(Activity item) { lock (_spans) _spans.Add(item); }
+    public void Clear() { lock (_spans) _spans.Clear(); }
+    public bool Contains(Activity item) { lock (_spans) return _spans.Contains(item); }
+    public void CopyTo(Activity[] array, int arrayIndex) { lock (_spans) _spans.CopyTo(array, arrayIndex); }
+    public bool Remove(Activity item) { lock (_spans) return _spans.Remove(item); }
+    public int Count { get { lock (_spans) return _spans.Count; } }
+    public bool IsReadOnly => false;
+    public IEnumerator<Activity> GetEnumerator() => Snapshot().GetEnumerator();
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 [CollectionDefinition(Name)]
