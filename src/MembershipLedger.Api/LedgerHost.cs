@@ -38,6 +38,7 @@ public static class LedgerHost
             .AddCheck<DatabaseReachable>("database", tags: ["ready"])
             .AddCheck<ProjectionsCurrent>("projections", tags: ["ready"])
             .AddCheck<MessagesHandled>("messages", tags: ["ready"]);
+        ReadReplica.AddIfConfigured(builder, health);
         if (embedded is not null)
         {
             builder.Services.AddSingleton(embedded);
@@ -99,6 +100,7 @@ public static class LedgerHost
         app.UseAuthentication();
         ApiKeyAuthentication.RefuseUnknownKeys(app);
         app.UseAuthorization();
+        Reads.UsePositions(app);
         app.UseIdempotencyKeys();
         app.MapOpenApi();
         app.MapLedgerTelemetry();

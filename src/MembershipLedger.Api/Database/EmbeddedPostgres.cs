@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -131,6 +132,26 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         await RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["stop", "-D", _dataDirectory, "-m", "fast", "-w"], CancellationToken.None,
             asPostgres: true, allowFailure: true);
         File.Delete(Path.Combine(_dataDirectory, OwnerFile));
+    }
+
+    /// <summary>
+    /// A hot standby of this cluster in <paramref name="directory"/>: a base backup streamed by <c>pg_basebackup</c> with a
+    /// standby signal and this cluster as its primary, started on its own free port. It replays every commit the primary
+    /// makes and answers read-only queries (a read replica, <c>ConnectionStrings:LedgerReadOnly</c>).
+    /// </summary>
+    public async Task<EmbeddedPostgres> StartStandbyAsync(string directory, CancellationToken ct = default)
+    {
+        directory = Path.GetFullPath(directory);
+        // PostgreSQL starts only on a folder its owner alone may enter.
+        Directory.CreateDirectory(directory);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (RunsAsRoot) await RunAsync("chown", ["-R", "postgres:postgres", directory], ct);
+        await RunAsync(Path.Combine(_binDirectory, "pg_basebackup"),
+            ["-D", directory, "-R", "-X", "stream", "-c", "fast", "-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", SuperUser],
+            ct, asPostgres: true);
+        // The copy names this process as the owner of the primary's folder; the standby's owner is whoever starts it.
+        File.Delete(Path.Combine(directory, OwnerFile));
+        return await StartAsync(directory, ct, _durable);
     }
 
     private async Task EnsureDatabaseAsync(CancellationToken ct)

@@ -1,3 +1,4 @@
+using MembershipLedger.Api.Database;
 using MembershipLedger.Api.Groups;
 using MembershipLedger.Api.Memberships;
 using MembershipLedger.Grants;
@@ -45,7 +46,7 @@ public static class GrantEndpoints
     private static async Task<IResult> Get(string grantId, IQuerySession session, CancellationToken ct) =>
         await LoadAsync(session, grantId, ct) is { } grant ? TypedResults.Ok(GrantResponse.From(grant)) : UnknownGrant(grantId);
 
-    private static async Task<IResult> SpendTrail(string grantId, string? asOf, string? after, string? limit, IQuerySession session, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> SpendTrail(string grantId, string? asOf, string? after, string? limit, IQuerySession session, Reads db, CancellationToken ct)
     {
         if (await LoadAsync(session, grantId, ct) is not { } grant) return UnknownGrant(grantId);
         if (!TryReadAsOf(asOf, out var date)) return Problems.Invalid("asOf", $"'{asOf}' is not a date such as 2019-09-30 {Moments.Span}.");
@@ -63,7 +64,7 @@ public static class GrantEndpoints
         return true;
     }
 
-    private static async Task<IResult> SpendTrailCsv(string grantId, string? asOf, HttpContext http, IQuerySession session, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> SpendTrailCsv(string grantId, string? asOf, HttpContext http, IQuerySession session, Reads db, CancellationToken ct)
     {
         if (await LoadAsync(session, grantId, ct) is not { } grant) return UnknownGrant(grantId);
         if (!TryReadAsOf(asOf, out var date)) return Problems.Invalid("asOf", $"'{asOf}' is not a date such as 2019-09-30 {Moments.Span}.");

@@ -1,3 +1,4 @@
+using MembershipLedger.Api.Database;
 using MembershipLedger.Api.Groups;
 using MembershipLedger.Memberships;
 using MembershipLedger.Memberships.History;
@@ -56,7 +57,7 @@ public static class RosterEndpoints
     }
 
     private static async Task<IResult> Roster(
-        string groupId, string? asOf, string? knownAt, IQuerySession session, NpgsqlDataSource db, IClock clock, CancellationToken ct)
+        string groupId, string? asOf, string? knownAt, IQuerySession session, Reads db, IClock clock, CancellationToken ct)
     {
         if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         var zone = group.Profile.TimeZone;
@@ -91,7 +92,7 @@ public static class RosterEndpoints
 
     /// <summary>Who joined, who left and which roles began or ended between two moments (dates: end of day in the group's zone).</summary>
     private static async Task<IResult> Compare(
-        string groupId, string? from, string? to, string? knownAt, IQuerySession session, NpgsqlDataSource db, CancellationToken ct)
+        string groupId, string? from, string? to, string? knownAt, IQuerySession session, Reads db, CancellationToken ct)
     {
         if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         var zone = group.Profile.TimeZone;
@@ -109,7 +110,7 @@ public static class RosterEndpoints
     }
 
     private static async Task<IResult> MembersOverTime(
-        string groupId, string? knownAt, IQuerySession session, NpgsqlDataSource db, IClock clock, CancellationToken ct)
+        string groupId, string? knownAt, IQuerySession session, Reads db, IClock clock, CancellationToken ct)
     {
         if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         var errors = new Dictionary<string, string[]>();
@@ -118,7 +119,7 @@ public static class RosterEndpoints
         return TypedResults.Ok(await MembershipFigures.MonthlyAsync(db, group.Id, group.Profile.TimeZone, known ?? clock.GetCurrentInstant(), known, ct));
     }
 
-    private static async Task<IResult> HistoryEvent(string groupId, long sequence, IQuerySession session, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> HistoryEvent(string groupId, long sequence, IQuerySession session, Reads db, CancellationToken ct)
     {
         if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         return await HistoryQuery.OneAsync(db, group.Id, sequence, ct) is { } entry
@@ -126,14 +127,14 @@ public static class RosterEndpoints
             : Problems.From(LedgerProblem.NotFound("sequence", $"No event {sequence} is in the history of '{group.Id}'."));
     }
 
-    private static async Task<IResult> GroupHistory(string groupId, string? after, string? limit, IQuerySession session, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> GroupHistory(string groupId, string? after, string? limit, IQuerySession session, Reads db, CancellationToken ct)
     {
         if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         if (Paging.Read(after, limit) is not { } page) return Paging.Problem(after, limit);
         return Page(await HistoryQuery.ForGroupAsync(db, group.Id, page.After, page.Limit, ct), page.Limit);
     }
 
-    private static async Task<IResult> PersonHistory(string username, string? after, string? limit, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> PersonHistory(string username, string? after, string? limit, Reads db, CancellationToken ct)
     {
         if (Paging.Read(after, limit) is not { } page) return Paging.Problem(after, limit);
         return Page(await HistoryQuery.ForPersonAsync(db, Usernames.Normalize(username), page.After, page.Limit, ct), page.Limit);

@@ -1,3 +1,4 @@
+using MembershipLedger.Api.Database;
 using MembershipLedger.Api.Groups;
 using MembershipLedger.Api.Memberships;
 using MembershipLedger.Timelines;
@@ -20,7 +21,7 @@ public static class TimelineEndpoints
     }
 
     private static async Task<IResult> ForGroup(
-        string groupId, string? from, string? to, string? kind, string? after, string? limit, IQuerySession session, NpgsqlDataSource db, CancellationToken ct)
+        string groupId, string? from, string? to, string? kind, string? after, string? limit, IQuerySession session, Reads db, CancellationToken ct)
     {
         if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         var (filter, problem) = ReadFilter(from, to, kind, after, limit);
@@ -30,7 +31,7 @@ public static class TimelineEndpoints
     }
 
     private static async Task<IResult> ForPerson(
-        string username, string? from, string? to, string? kind, string? after, string? limit, NpgsqlDataSource db, CancellationToken ct)
+        string username, string? from, string? to, string? kind, string? after, string? limit, Reads db, CancellationToken ct)
     {
         var name = Usernames.Normalize(username);
         if (Usernames.Invalid(name, isOrganization: true) is { } why) return Problems.Invalid("username", why);

@@ -60,14 +60,14 @@ public sealed class LedgerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the web host on a free loopback port.</summary>
-    public static (LedgerProcess Host, Uri Address) StartHost(string connectionString)
+    public static (LedgerProcess Host, Uri Address) StartHost(string connectionString, params string[] settings)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         var address = new Uri($"http://127.0.0.1:{port}");
-        return (Start(connectionString, "--urls", address.ToString()), address);
+        return (Start(connectionString, ["--urls", address.ToString(), .. settings]), address);
     }
 
     private readonly List<(string Text, TaskCompletionSource Seen)> _waiting = [];
