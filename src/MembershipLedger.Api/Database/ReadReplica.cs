@@ -19,7 +19,8 @@ public sealed class ReadReplica(NpgsqlDataSource source, ILogger<ReadReplica> lo
 
     /// <summary>Where the standby stands, or null when it does not answer within a second (reads then go to the primary).</summary>
     /// <param name="Replayed">The last WAL position applied: every commit up to it is visible there.</param>
-    /// <param name="Behind">WAL received and not applied yet: the replica lags, by about <paramref name="LagSeconds"/>.</param>
+    /// <param name="Behind">Replay is paused, or WAL received more than a second after the last commit applied waits to be
+    /// applied (WAL in flight for a moment is not lag): the replica lags, by about <paramref name="LagSeconds"/>.</param>
     public sealed record Standing(NpgsqlLogSequenceNumber Replayed, bool Behind, double LagSeconds);
 
     public async Task<Standing?> StandingAsync(CancellationToken ct)
@@ -30,7 +31,9 @@ public sealed class ReadReplica(NpgsqlDataSource source, ILogger<ReadReplica> lo
             timeout.CancelAfter(TimeSpan.FromSeconds(1));
             await using var command = Source.CreateCommand(
                 """
-                select pg_last_wal_replay_lsn(), coalesce(pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn(), false) or pg_is_wal_replay_paused(),
+                select pg_last_wal_replay_lsn(),
+                       pg_is_wal_replay_paused() or coalesce(pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()
+                         and now() - pg_last_xact_replay_timestamp() > interval '1 second', false),
                        coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp()), 0)::float8
                 """);
             await using var reader = await command.ExecuteReaderAsync(timeout.Token);

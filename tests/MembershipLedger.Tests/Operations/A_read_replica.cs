@@ -25,7 +25,8 @@ public sealed class A_read_replica : IAsyncLifetime
         _standby = await _primary.StartStandbyAsync(Path.Combine(_directory, "standby"));
         // Until the test says otherwise, a commit returns once the standby has applied it: what was written is there.
         await SqlAsync(_primary, "alter system set synchronous_standby_names = '*'");
-        await SqlAsync(_primary, "alter system set synchronous_commit = 'remote_apply'");
+        // Per database, as the throwaway cluster's command line turns synchronous commit off server-wide.
+        await SqlAsync(_primary, $"alter database {EmbeddedPostgres.DatabaseName} set synchronous_commit = 'remote_apply'");
         await SqlAsync(_primary, "select pg_reload_conf()");
     }
 
