@@ -67,7 +67,13 @@ public static class LedgerHost
             wolverine.UseRuntimeCompilation();
             wolverine.Policies.AutoApplyTransactions();
             wolverine.Policies.UseDurableLocalQueues();
-            wolverine.Durability.Mode = DurabilityMode.Solo;
+            // Any number of hosts may serve one database: they elect a leader, and the messages a dead node held are
+            // handed to the others. Timings shortened from Wolverine's defaults so a takeover takes seconds, not a minute.
+            wolverine.Durability.Mode = DurabilityMode.Balanced;
+            wolverine.Durability.HealthCheckPollingTime = TimeSpan.FromSeconds(2);
+            wolverine.Durability.StaleNodeTimeout = TimeSpan.FromSeconds(10);
+            wolverine.Durability.CheckAssignmentPeriod = TimeSpan.FromSeconds(2);
+            wolverine.Durability.NodeReassignmentPollingTime = TimeSpan.FromSeconds(2);
         });
         builder.Services.AddWolverineHttp();
         builder.Services.AddLedgerAccess();

@@ -39,6 +39,10 @@ public class Compose_file
         Assert.True(services.Children.ContainsKey(new YamlScalarNode("postgres")));
         Assert.StartsWith("postgres:", Scalar(Map(services, "postgres"), "image"));
         Assert.Equal("service_healthy", Scalar(Map(Map(ledger, "depends_on"), "postgres"), "condition"));
+        // A second node of the same image on the same database.
+        var second = Map(services, "ledger-2");
+        Assert.Equal("membershipledger:local", Scalar(second, "image"));
+        Assert.Equal(connection, Scalar(Map(second, "environment"), "ConnectionStrings__Ledger"));
         Assert.Contains("8080", dockerfile);
     }
 }

@@ -195,6 +195,40 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
         await AssertWholeAsync();
     }
 
+    [Fact]
+    public async Task Two_nodes_serve_one_ledger_and_when_one_dies_mid_rebuild_the_other_takes_over_its_message()
+    {
+        var (imported, importOutput) = await LedgerProcess.RunAsync(_ledger, "import", _file);
+        Assert.True(imported == 0, importOutput);
+        var (first, firstHttp) = await StartHostAsync(key: null);
+        var key = first.Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("export KEY=")).Split('=', 2)[1];
+        firstHttp.Dispose();
+        firstHttp = Client(firstHttp.BaseAddress!, key);
+        var (second, secondHttp) = await StartHostAsync(key);
+        using var readOnSecond = secondHttp;
+
+        // A write on one node is read on the other at once: the roster is projected in the write's own transaction.
+        Assert.Equal(HttpStatusCode.Created, (await SignUpAsync(firstHttp, "Two Nodes")).StatusCode);
+        var roster = await secondHttp.GetFromJsonAsync<JsonElement>("/groups/group-0/roster");
+        Assert.Contains(roster.GetProperty("members").EnumerateArray(), m => m.GetProperty("username").GetString() == "Two Nodes");
+
+        // A rebuild asked of the first node; the first node dies during it. Its message, in the shared inbox, passes to
+        // the second node once the first is found gone.
+        var rebuiltBefore = await ScalarAsync<DateTime?>($"select rebuilt_at from {LedgerProjections.StateTable}");
+        Assert.Equal(HttpStatusCode.Accepted, (await firstHttp.PostAsJsonAsync("/admin/rebuild", new { reason = "two nodes" })).StatusCode);
+        await first.WaitForOutputAsync("Rebuild: rebuild: ", Bound);
+        var killed = Stopwatch.StartNew();
+        await KillHoldingTheChainLockAsync(first);
+        firstHttp.Dispose();
+        await second.WaitForOutputAsync("Rebuilding the projections, as local-admin asked", Bound);
+        var takenOver = killed.Elapsed;
+        await second.WaitForOutputAsync("Rebuilt the projections, as local-admin asked.", Bound);
+        output.WriteLine($"The second node took the dead node's rebuild over {takenOver.TotalSeconds:N1} s after the kill and finished it at {killed.Elapsed.TotalSeconds:N1} s.");
+        Assert.NotEqual(rebuiltBefore, await ScalarAsync<DateTime?>($"select rebuilt_at from {LedgerProjections.StateTable}"));
+        Assert.Equal(1, await ScalarAsync<long>("select count(*) from ledger.mt_events where stream_id = 'group-0:Two Nodes'"));
+        await AssertWholeAsync();
+    }
+
     private static Task<HttpResponseMessage> SignUpAsync(HttpClient http, string name)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/groups/group-0/members")
