@@ -36,6 +36,9 @@ public sealed class LedgerProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
+    /// <summary>The local admin's key, which the first start on a ledger without keys prints, once.</summary>
+    public string AdminKey => Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("export KEY=")).Split('=', 2)[1];
+
     /// <summary>Starts the program with <paramref name="args"/> on the database <paramref name="connectionString"/>.</summary>
     public static LedgerProcess Start(string connectionString, params string[] args)
     {

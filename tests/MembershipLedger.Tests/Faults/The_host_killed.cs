@@ -81,8 +81,7 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"Rebuild killed; the next start finished it and answered ready in {restart.Elapsed.TotalSeconds:N1} s.");
         Assert.Contains("Rebuilt the projections on start", host.Output);
         Assert.Null(await ScalarAsync<string>($"select rebuild_requested from {LedgerProjections.StateTable}"));
-        // The first start on a ledger without keys prints the local admin's key, once.
-        var key = host.Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("export KEY=")).Split('=', 2)[1];
+        var key = host.AdminKey;
         http.Dispose();
         http = Client(http.BaseAddress!, key);
         await AssertWholeAsync();
@@ -165,12 +164,7 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_rebuild_asked_for_over_HTTP_and_cut_short_by_a_kill_is_finished_by_the_next_start_from_its_stored_message()
     {
-        var (imported, importOutput) = await LedgerProcess.RunAsync(_ledger, "import", _file);
-        Assert.True(imported == 0, importOutput);
-        var (host, http) = await StartHostAsync(key: null);
-        var key = host.Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("export KEY=")).Split('=', 2)[1];
-        http.Dispose();
-        http = Client(http.BaseAddress!, key);
+        var (host, http, key) = await ImportedAndServedAsync();
         var before = await ProjectionsAsync();
         var rebuiltBefore = await ScalarAsync<DateTime?>($"select rebuilt_at from {LedgerProjections.StateTable}");
 
@@ -198,12 +192,7 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Two_nodes_serve_one_ledger_and_when_one_dies_mid_rebuild_the_other_takes_over_its_message()
     {
-        var (imported, importOutput) = await LedgerProcess.RunAsync(_ledger, "import", _file);
-        Assert.True(imported == 0, importOutput);
-        var (first, firstHttp) = await StartHostAsync(key: null);
-        var key = first.Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("export KEY=")).Split('=', 2)[1];
-        firstHttp.Dispose();
-        firstHttp = Client(firstHttp.BaseAddress!, key);
+        var (first, firstHttp, key) = await ImportedAndServedAsync();
         var (second, secondHttp) = await StartHostAsync(key);
         using var readOnSecond = secondHttp;
 
@@ -227,6 +216,17 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
         Assert.NotEqual(rebuiltBefore, await ScalarAsync<DateTime?>($"select rebuilt_at from {LedgerProjections.StateTable}"));
         Assert.Equal(1, await ScalarAsync<long>("select count(*) from ledger.mt_events where stream_id = 'group-0:Two Nodes'"));
         await AssertWholeAsync();
+    }
+
+    /// <summary>The generated ledger imported and a first host serving it, with a client holding the admin key it printed.</summary>
+    private async Task<(LedgerProcess Host, HttpClient Http, string Key)> ImportedAndServedAsync()
+    {
+        var (imported, importOutput) = await LedgerProcess.RunAsync(_ledger, "import", _file);
+        Assert.True(imported == 0, importOutput);
+        var (host, anonymous) = await StartHostAsync(key: null);
+        anonymous.Dispose();
+        var key = host.AdminKey;
+        return (host, Client(anonymous.BaseAddress!, key), key);
     }
 
     private static Task<HttpResponseMessage> SignUpAsync(HttpClient http, string name)

@@ -44,7 +44,7 @@ public sealed class A_read_replica : IAsyncLifetime
         var (host, address) = LedgerProcess.StartHost(_primary.ConnectionString, $"--ConnectionStrings:{ReadReplica.ConnectionName}={_standby!.ConnectionString}");
         await using var _ = host;
         await host.WaitForOutputAsync("MembershipLedger is running at", Bound);
-        var key = host.Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("export KEY=")).Split('=', 2)[1];
+        var key = host.AdminKey;
         using var writer = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = address };
         writer.DefaultRequestHeaders.Add("X-Api-Key", key);
         using var reader = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = address };
