@@ -1,31 +1,22 @@
+using JasperFx.CommandLine;
 using MembershipLedger.Api;
-using MembershipLedger.Api.Database;
+using MembershipLedger.Api.CommandLine;
 
 // Commands (import, export, rebuild, keys, verify, help, …) run on JasperFx's command line; no argument serves.
 if (LedgerCommands.IsCommand(args)) return await LedgerCommands.RunAsync(args);
 
-var builder = WebApplication.CreateBuilder(args);
-if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(LedgerHost.DefaultUrl);
-
-LedgerDatabase database;
+IHost host;
 try
 {
-    database = await LedgerDatabase.ResolveAsync(builder.Configuration);
+    host = new LedgerHostBuilder(args, quiet: false).Build();
 }
-catch (PostgresBinariesNotFoundException e)
+catch (CommandFailureException e)
 {
     Console.Error.WriteLine(e.Message);
     return 1;
 }
-
-await using (database)
-{
-    builder.AddLedger(database.ConnectionString, database.Embedded);
-    var app = builder.Build();
-    app.MapLedger();
-    app.LoadSamplesAndGreet(database.Description);
-    await app.RunAsync();
-}
+// Running disposes the host at the end, and with it an embedded database it started.
+await host.RunAsync();
 return 0;
 
 /// <summary>Named so the integration tests' WebApplicationFactory can find the entry point.</summary>

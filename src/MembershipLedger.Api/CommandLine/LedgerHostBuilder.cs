@@ -3,8 +3,7 @@ using MembershipLedger.Api.Database;
 namespace MembershipLedger.Api.CommandLine;
 
 /// <summary>
-/// The <see cref="IHostBuilder"/> JasperFx's commands build their host from: the very host <c>Program</c> serves, built
-/// only when a command asks for it (<c>catalogue</c> and <c>help</c> never do, so they never start a database). Building
+/// The ledger's host, as <c>Program</c> serves it and as JasperFx's commands build it: built only when asked for (<c>catalogue</c> and <c>help</c> never do, so they never start a database). Building
 /// resolves the database (configured, or the embedded one) and lends it to the host, which stops it when disposed.
 /// </summary>
 public sealed class LedgerHostBuilder(string[] settings, bool quiet) : IHostBuilder
@@ -17,6 +16,7 @@ public sealed class LedgerHostBuilder(string[] settings, bool quiet) : IHostBuil
     {
         // Standard output carries exports and reports; the host's own logging stays out of it.
         if (quiet) _builder.Logging.ClearProviders();
+        else if (string.IsNullOrEmpty(_builder.Configuration["urls"])) _builder.WebHost.UseUrls(LedgerHost.DefaultUrl);
         LedgerDatabase database;
         try
         {

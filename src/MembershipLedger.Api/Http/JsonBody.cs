@@ -4,8 +4,8 @@ using MembershipLedger.Storage;
 namespace MembershipLedger.Api.Http;
 
 /// <summary>
-/// Reads a JSON request body field by field, collecting a message per bad field, so one response names every
-/// field that is wrong. Unknown fields are refused too: a misspelt "signedat" must not silently become "undated"; and
+/// The reading rules under <see cref="RequestBody{T}"/>, which calls them for each field of a request record: a body read
+/// field by field, collecting a message per bad field, so one response names every field that is wrong. Unknown fields are refused too: a misspelt "signedat" must not silently become "undated"; and
 /// so is a field given twice, where "the last one wins" would let a proxy and the ledger read two different requests.
 /// </summary>
 public sealed class JsonBody
@@ -225,15 +225,6 @@ public sealed class JsonBody
             items.Add(parsed);
         }
         return items;
-    }
-
-    /// <summary>Null when every field was understood and no unknown field was sent; otherwise the 400 to return.</summary>
-    public IResult? Problem()
-    {
-        foreach (var property in _root.EnumerateObject())
-            if (!_read.Contains(property.Name))
-                _errors.TryAdd(property.Name, ["is not a field of this request."]);
-        return _errors.Count == 0 ? null : Problems.Invalid(_errors);
     }
 
     private bool Get(string name, bool required, out JsonElement value)

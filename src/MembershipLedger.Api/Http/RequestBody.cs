@@ -26,10 +26,6 @@ public sealed class FieldErrors
 
     public void Add(string field, string message) => _errors.TryAdd(field, [message]);
 
-    public bool Has(string field) => _errors.ContainsKey(field);
-
-    public int Count => _errors.Count;
-
     public IResult? Problem() => _errors.Count == 0 ? null : Problems.Invalid(_errors);
 
     internal IEnumerable<KeyValuePair<string, string[]>> All => _errors;
@@ -74,10 +70,14 @@ public static class RequestBody
     public static IEnumerable<string> RequiredFields(Type requestType)
     {
         var nullability = new NullabilityInfoContext();
-        return requestType.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First().GetParameters()
-            .Where(p => IsRequired(p, nullability))
-            .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name!));
+        return ConstructorOf(requestType).GetParameters().Where(p => IsRequired(p, nullability)).Select(FieldName);
     }
+
+    /// <summary>The constructor a record's body binds to: its primary one, the one with the most parameters.</summary>
+    internal static ConstructorInfo ConstructorOf(Type requestType) =>
+        requestType.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
+
+    internal static string FieldName(ParameterInfo parameter) => JsonNamingPolicy.CamelCase.ConvertName(parameter.Name!);
 
     internal static bool IsRequired(ParameterInfo parameter, NullabilityInfoContext nullability) =>
         nullability.Create(parameter).WriteState == NullabilityState.NotNull && Nullable.GetUnderlyingType(parameter.ParameterType) is null;
@@ -91,11 +91,11 @@ internal sealed class Binding<T>
 
     public Binding()
     {
-        _constructor = typeof(T).GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
+        _constructor = RequestBody.ConstructorOf(typeof(T));
         var nullability = new NullabilityInfoContext();
         _fields = _constructor.GetParameters().Select(p =>
         {
-            var name = JsonNamingPolicy.CamelCase.ConvertName(p.Name!);
+            var name = RequestBody.FieldName(p);
             var required = RequestBody.IsRequired(p, nullability);
             // On text, the most characters; on an array, the most items.
             var maxLength = p.GetCustomAttribute<MaxLengthAttribute>()?.Length ?? (p.ParameterType.IsArray ? 20 : 200);
