@@ -58,8 +58,13 @@ public static class LedgerHost
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             // Wolverine's inbox and outbox live in the ledger's database, in its own schema; a message sent by a write
-            // commits with the write's events or not at all.
-            .IntegrateWithWolverine(wolverine => wolverine.MessageStorageSchemaName = "wolverine");
+            // commits with the write's events or not at all. Wolverine, not Marten, decides which node runs each
+            // asynchronous projection (history, timeline): exactly one at a time, handed to another when its node dies.
+            .IntegrateWithWolverine(wolverine =>
+            {
+                wolverine.MessageStorageSchemaName = "wolverine";
+                wolverine.UseWolverineManagedEventSubscriptionDistribution = true;
+            });
 
         builder.UseWolverine(wolverine =>
         {

@@ -62,18 +62,65 @@ public sealed class DatabaseReachable(NpgsqlDataSource dataSource) : IHealthChec
     }
 }
 
-/// <summary>The projections were built by this version and hold every event; dead letters make the ledger degraded.</summary>
-public sealed class ProjectionsCurrent(IDocumentStore store) : IHealthCheck
+/// <summary>
+/// The projections were built by this version and hold every event; and each asynchronous projection runs on a node and
+/// keeps up. Dead letters, an asynchronous projection that no node runs, or one whose oldest waiting event has waited
+/// longer than <see cref="LagLimit"/> make the ledger degraded (still serving: its other reads are right).
+/// </summary>
+public sealed class ProjectionsCurrent(IDocumentStore store, NpgsqlDataSource db) : IHealthCheck
 {
+    /// <summary>A node that dies hands its projections over in about ten seconds; longer than this is not a takeover.</summary>
+    public static readonly Duration LagLimit = Duration.FromSeconds(30);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
         var status = await LedgerProjections.StatusAsync(store, ct);
         var data = new Dictionary<string, object> { ["definition"] = status.Definition ?? "", ["deadLetters"] = status.DeadLetters };
         if (!status.Current)
             return HealthCheckResult.Unhealthy(status.RebuildRequested is { } why ? $"a rebuild is pending: {why}" : "the projections need a rebuild", data: data);
-        return status.DeadLetters > 0
-            ? HealthCheckResult.Degraded($"{status.DeadLetters} event(s) could not be applied by a projection; `verify` lists them", data: data)
+
+        var problems = new List<string>();
+        if (status.DeadLetters > 0) problems.Add($"{status.DeadLetters} event(s) could not be applied by a projection; `verify` lists them");
+        var runners = await RunnersAsync(ct);
+        var now = SystemClock.Instance.GetCurrentInstant();
+        foreach (var standing in await AsyncProjections.StandingAsync(db, AsyncProjections.Names(store), ct))
+        {
+            int? node = runners.TryGetValue(standing.Projection, out var n) ? n : null;
+            data[standing.Projection] = new Dictionary<string, object?>
+            {
+                ["position"] = standing.Position, ["behind"] = standing.Behind,
+                ["waitingSince"] = standing.WaitingSince?.ToString(), ["runningOnNode"] = node,
+            };
+            if (node is null) problems.Add($"no node runs the {standing.Projection} projection");
+            else if (standing.WaitingSince is { } since && now - since > LagLimit)
+                problems.Add($"the {standing.Projection} projection is {standing.Behind} event(s) behind, the oldest waiting since {since}");
+        }
+        return problems.Count > 0
+            ? HealthCheckResult.Degraded(string.Join("; ", problems), data: data)
             : HealthCheckResult.Healthy("the projections are current", data);
+    }
+
+    /// <summary>Which node (its number) Wolverine assigned each asynchronous projection to, from its node tables.</summary>
+    private async Task<Dictionary<string, int>> RunnersAsync(CancellationToken ct)
+    {
+        var runners = new Dictionary<string, int>(StringComparer.Ordinal);
+        try
+        {
+            // The agents' addresses end in "/{projection}/all".
+            await using var command = db.CreateCommand(
+                """
+                select a.id, n.node_number from wolverine.wolverine_node_assignments a join wolverine.wolverine_nodes n on n.id = a.node_id
+                where a.id like 'event-subscriptions://%'
+                """);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                if (reader.GetString(0).TrimEnd('/').Split('/') is [.., var projection, _]) runners[projection] = reader.GetInt32(1);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // Wolverine has not made its tables yet: no node runs anything.
+        }
+        return runners;
     }
 }
 

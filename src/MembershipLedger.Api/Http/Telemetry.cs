@@ -55,13 +55,34 @@ public sealed class LedgerMetrics
 {
     public const string MeterName = "MembershipLedger";
 
-    public LedgerMetrics(System.Diagnostics.Metrics.IMeterFactory meters, NpgsqlDataSource db)
+    public LedgerMetrics(System.Diagnostics.Metrics.IMeterFactory meters, NpgsqlDataSource db, IDocumentStore store)
     {
         var meter = meters.Create(new System.Diagnostics.Metrics.MeterOptions(MeterName));
+        // Per asynchronous projection: events recorded but not yet applied, and how long the oldest of them has waited.
+        meter.CreateObservableGauge("ledger.projection.behind",
+            () => Standings(db, store).Select(s => new System.Diagnostics.Metrics.Measurement<long>(s.Behind, new KeyValuePair<string, object?>("projection", s.Projection))),
+            unit: "{event}", description: "Events recorded that an asynchronous projection has not applied yet");
+        meter.CreateObservableGauge("ledger.projection.lag",
+            () => Standings(db, store).Select(s => new System.Diagnostics.Metrics.Measurement<double>(
+                s.WaitingSince is { } since ? Math.Max(0, (SystemClock.Instance.GetCurrentInstant() - since).TotalSeconds) : 0,
+                new KeyValuePair<string, object?>("projection", s.Projection))),
+            unit: "s", description: "How long the oldest event an asynchronous projection has not applied has waited (0 when current)");
         meter.CreateObservableGauge("ledger.events", () => Scalar(db, "select coalesce(max(seq_id), 0) from ledger.mt_events"),
             unit: "{event}", description: "The highest event sequence appended");
         meter.CreateObservableGauge("ledger.projections.dead_letters", () => Scalar(db, $"select count(*) from {LedgerProjections.DeadLetterTable}"),
             unit: "{event}", description: "Events some projection could not apply (verify lists them)");
+    }
+
+    private static IReadOnlyList<ProjectionStanding> Standings(NpgsqlDataSource db, IDocumentStore store)
+    {
+        try
+        {
+            return AsyncProjections.StandingAsync(db, AsyncProjections.Names(store), CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            return [];
+        }
     }
 
     private static IEnumerable<System.Diagnostics.Metrics.Measurement<long>> Scalar(NpgsqlDataSource db, string sql)

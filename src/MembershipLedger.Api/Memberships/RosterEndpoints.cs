@@ -119,24 +119,27 @@ public static class RosterEndpoints
         return TypedResults.Ok(await MembershipFigures.MonthlyAsync(db, group.Id, group.Profile.TimeZone, known ?? clock.GetCurrentInstant(), known, ct));
     }
 
-    private static async Task<IResult> HistoryEvent(string groupId, long sequence, IQuerySession session, Reads db, CancellationToken ct)
+    private static async Task<IResult> HistoryEvent(string groupId, long sequence, IQuerySession session, Reads db, HttpContext http, CancellationToken ct)
     {
         if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
+        await Freshness.AwaitAsync(http, db, HistoryProjection.ProjectionName, ct);
         return await HistoryQuery.OneAsync(db, group.Id, sequence, ct) is { } entry
             ? TypedResults.Ok(entry)
             : Problems.From(LedgerProblem.NotFound("sequence", $"No event {sequence} is in the history of '{group.Id}'."));
     }
 
-    private static async Task<IResult> GroupHistory(string groupId, string? after, string? limit, IQuerySession session, Reads db, CancellationToken ct)
+    private static async Task<IResult> GroupHistory(string groupId, string? after, string? limit, IQuerySession session, Reads db, HttpContext http, CancellationToken ct)
     {
         if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         if (Paging.Read(after, limit) is not { } page) return Paging.Problem(after, limit);
+        await Freshness.AwaitAsync(http, db, HistoryProjection.ProjectionName, ct);
         return Page(await HistoryQuery.ForGroupAsync(db, group.Id, page.After, page.Limit, ct), page.Limit);
     }
 
-    private static async Task<IResult> PersonHistory(string username, string? after, string? limit, Reads db, CancellationToken ct)
+    private static async Task<IResult> PersonHistory(string username, string? after, string? limit, Reads db, HttpContext http, CancellationToken ct)
     {
         if (Paging.Read(after, limit) is not { } page) return Paging.Problem(after, limit);
+        await Freshness.AwaitAsync(http, db, HistoryProjection.ProjectionName, ct);
         return Page(await HistoryQuery.ForPersonAsync(db, Usernames.Normalize(username), page.After, page.Limit, ct), page.Limit);
     }
 

@@ -21,22 +21,24 @@ public static class TimelineEndpoints
     }
 
     private static async Task<IResult> ForGroup(
-        string groupId, string? from, string? to, string? kind, string? after, string? limit, IQuerySession session, Reads db, CancellationToken ct)
+        string groupId, string? from, string? to, string? kind, string? after, string? limit, IQuerySession session, Reads db, HttpContext http, CancellationToken ct)
     {
         if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         var (filter, problem) = ReadFilter(from, to, kind, after, limit);
         if (filter is null) return problem!;
+        await Freshness.AwaitAsync(http, db, TimelineProjection.ProjectionName, ct);
         var entries = await TimelineQuery.ForGroupAsync(db, group.Id, filter, ct);
         return TypedResults.Ok(Page(group.Id, entries, filter));
     }
 
     private static async Task<IResult> ForPerson(
-        string username, string? from, string? to, string? kind, string? after, string? limit, Reads db, CancellationToken ct)
+        string username, string? from, string? to, string? kind, string? after, string? limit, Reads db, HttpContext http, CancellationToken ct)
     {
         var name = Usernames.Normalize(username);
         if (Usernames.Invalid(name, isOrganization: true) is { } why) return Problems.Invalid("username", why);
         var (filter, problem) = ReadFilter(from, to, kind, after, limit);
         if (filter is null) return problem!;
+        await Freshness.AwaitAsync(http, db, TimelineProjection.ProjectionName, ct);
         return TypedResults.Ok(Page(name, await TimelineQuery.ForPersonAsync(db, name, filter, ct), filter));
     }
 

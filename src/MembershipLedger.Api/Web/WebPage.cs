@@ -31,6 +31,13 @@ public abstract class WebPage : ComponentBase
     /// The status the page's answer deserves. Blazor's static rendering stops and leaves an empty body when a page sets
     /// 404 itself (it expects a re-execution), so the code is applied as the headers go out, after the page rendered.
     /// </summary>
+    /// <summary>
+    /// Before reading an asynchronous projection: waits a moment for it to hold what was recorded before this request, and
+    /// returns the sentence that says how far behind it still is, or null when it is current.
+    /// </summary>
+    protected static async Task<string?> BehindAsync(Npgsql.NpgsqlDataSource db, string projection, string what) =>
+        Database.Freshness.Describe(await Storage.AsyncProjections.CatchUpAsync(db, projection, Database.Freshness.Bound, default), what);
+
     protected void Status(int code)
     {
         if (Http is not null) Http.Items[StatusKey] = code;

@@ -21,8 +21,9 @@ public static class Configuration
         // Decisions read the affiliation live from its short stream; reads go to the projections.
         options.Projections.LiveStreamAggregation<Affiliation>();
 
-        // Inline: a roster or history read right after a write already sees it.
+        // Inline: a roster read right after a write already sees it. The history is an audit view, read later:
+        // asynchronous, run by the daemon on one node of the cluster (a read of it says when it is behind).
         options.Projections.Add(new RosterProjection(), ProjectionLifecycle.Inline);
-        options.Projections.Add(new HistoryProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new HistoryProjection(), ProjectionLifecycle.Async);
     }
 }

@@ -44,7 +44,7 @@ public static class LedgerProjections
     /// Names the projections' meaning. Change it with any change to what a projection writes: every ledger built by an
     /// earlier definition is then rebuilt on its next start.
     /// </summary>
-    public const string Definition = "2026-11-23.2";
+    public const string Definition = "2026-11-23.3";
 
     public const string StateTable = LedgerSchema.Name + ".projection_state";
     public const string DeadLetterTable = LedgerSchema.Name + ".projection_dead_letters";
@@ -69,6 +69,8 @@ public static class LedgerProjections
             state.AddColumn<long>("projected_through").NotNull().DefaultValue(0);
             state.AddColumn("rebuilt_at", "timestamptz");
             state.AddColumn<string>("rebuild_requested");
+            // The last event a rebuild replayed into the asynchronous projections (AsyncProjections): the daemon skips up to it.
+            state.AddColumn<long>("async_through").NotNull().DefaultValue(0);
             yield return state;
 
             var letters = new Table(DeadLetterTable);
@@ -159,8 +161,12 @@ public static class LedgerProjections
     public static async Task RebuildAsync(IDocumentStore store, NpgsqlTransaction tx, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         var connection = tx.Connection!;
-        // Appends wait from here until commit, so none is both replayed here and projected inline beside it.
+        // Appends wait from here until commit, so none is both replayed here and projected inline beside it; and the
+        // daemon's batch in flight, if any, commits first (its rows are deleted below), the next waits for this one.
         await EventChain.LockAppendsAsync(connection, tx, ct);
+        await ExecuteAsync(connection, tx, ct, $"select pg_advisory_xact_lock({AsyncProjections.BatchLock})");
+        // Until the replay below reaches them, the asynchronous projections hold no event: their statements must apply every one.
+        await ExecuteAsync(connection, tx, ct, $"update {StateTable} set async_through = 0");
         // DELETE, not TRUNCATE: TRUNCATE would lock readers out until commit; DELETE lets them read the old rows meanwhile.
         foreach (var table in LedgerSchema.ProjectionTables.Append(DeadLetterTable))
             await ExecuteAsync(connection, tx, ct, $"delete from {table}");
@@ -187,12 +193,12 @@ public static class LedgerProjections
     }
 
     /// <summary>
-    /// Applies every projection to <paramref name="events"/> (stored, in sequence order) in <paramref name="session"/>'s
-    /// transaction. A projection that throws on an event gets that event recorded as a dead letter instead.
+    /// Applies every projection, inline and asynchronous, to <paramref name="events"/> (stored, in sequence order) in
+    /// <paramref name="session"/>'s transaction. A projection that throws on an event gets that event recorded as a dead letter instead.
     /// </summary>
-    public static async Task ApplyAsync(IDocumentStore store, IDocumentSession session, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
+    private static async Task ApplyAsync(IDocumentStore store, IDocumentSession session, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
     {
-        var projections = Inline(store);
+        var projections = Replayed(store);
         foreach (var segment in Segments(events))
         {
             await tx.SaveAsync("projection_segment", ct);
@@ -239,15 +245,20 @@ public static class LedgerProjections
         }
     }
 
-    /// <summary>Records that the projections hold every event through <paramref name="sequence"/>, built by this definition.</summary>
+    /// <summary>
+    /// Records that the inline projections hold every event through <paramref name="sequence"/>, built by this definition;
+    /// after a rebuild (<paramref name="rebuilt"/>), the asynchronous ones too.
+    /// </summary>
     public static Task StampAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long sequence, bool rebuilt, CancellationToken ct) =>
         ExecuteAsync(connection, tx, ct,
             $"""
-             insert into {StateTable} (id, definition, projected_through, rebuilt_at, rebuild_requested) values (1, $1, $2, now(), null)
+             insert into {StateTable} (id, definition, projected_through, rebuilt_at, rebuild_requested, async_through)
+             values (1, $1, $2, now(), null, case when $3 then $2 else 0 end)
              on conflict (id) do update set definition = case when $3 then excluded.definition else {StateTable}.definition end,
                projected_through = greatest({StateTable}.projected_through, excluded.projected_through),
                rebuilt_at = case when $3 then excluded.rebuilt_at else {StateTable}.rebuilt_at end,
-               rebuild_requested = case when $3 then null else {StateTable}.rebuild_requested end
+               rebuild_requested = case when $3 then null else {StateTable}.rebuild_requested end,
+               async_through = case when $3 then excluded.async_through else {StateTable}.async_through end
              """,
             Definition, sequence, rebuilt);
 
@@ -284,9 +295,10 @@ public static class LedgerProjections
         if (segment.Count > 0) yield return segment;
     }
 
-    private static IReadOnlyList<(string Name, JasperFx.Events.Projections.IInlineProjection<IDocumentOperations> Projection)> Inline(IDocumentStore store) =>
+    /// <summary>What a rebuild replays: the inline projections, and the asynchronous ones in the same transaction (<see cref="AsyncProjections"/>).</summary>
+    private static IReadOnlyList<(string Name, JasperFx.Events.Projections.IInlineProjection<IDocumentOperations> Projection)> Replayed(IDocumentStore store) =>
         ((DocumentStore)store).Options.Projections.All
-            .Where(p => p.Lifecycle == ProjectionLifecycle.Inline)
+            .Where(p => p.Lifecycle is ProjectionLifecycle.Inline or ProjectionLifecycle.Async)
             .Select(p => (p.Name, p.BuildForInline()))
             .ToList();
 

@@ -63,6 +63,9 @@ public static class LedgerStore
         options.Events.TimeProvider = new ClockTimeProvider(clock);
         options.Events.MetadataConfig.EnableAll();
         options.Events.MetadataConfig.UserNameEnabled = true;
+        // Each append notifies the daemon (pg_notify in the appending transaction), so the asynchronous projections
+        // apply a write within milliseconds instead of at the daemon's next poll.
+        options.Events.UseListenNotifyForEventAppends = true;
 
         options.AddGroups();
         options.AddMemberships();

@@ -88,10 +88,15 @@ public sealed class TimelineProjection : EventProjection
 
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
+        // Run by the daemon: every statement applies the event only when a rebuild has not already (AsyncProjections).
+        AsyncProjections.EnterBatch(operations);
         if (ZoneOf(e.Data) is var (zoneKey, zone))
             operations.QueueSqlCommand(
-                $"insert into {LedgerSchema.TimelineZones} (zone_key, time_zone) values (?, ?) on conflict (zone_key) do update set time_zone = excluded.time_zone",
-                zoneKey, zone.Id);
+                $"""
+                 insert into {LedgerSchema.TimelineZones} (zone_key, time_zone) select ?, ? where {AsyncProjections.NotYetApplied}
+                 on conflict (zone_key) do update set time_zone = excluded.time_zone
+                 """,
+                zoneKey, zone.Id, e.Sequence);
 
         var recordedAt = e.Timestamp.ToInstant();
         var data = JsonSerializer.Serialize(PublicForm.Of(e.Data), Json.Options);
@@ -102,18 +107,19 @@ public sealed class TimelineProjection : EventProjection
                 $"""
                  insert into {LedgerSchema.Timeline}
                    (subject_type, subject, entry_key, seq, category, event_type, occurred_on, occurred_at, group_ids, summary, status, recorded_at, recorded_by, data)
-                 values (?, ?, ?, ?, ?, ?,
+                 select ?, ?, ?, ?, ?, ?,
                    coalesce(?::date,
                      (?::timestamptz at time zone coalesce((select time_zone from {LedgerSchema.TimelineZones} where zone_key = ?), 'UTC'))::date,
                      (select min(occurred_on) from {LedgerSchema.Timeline} where entry_key = ?)),
-                   ?::timestamptz, ?, ?, ?, ?::timestamptz, ?, ?::jsonb)
+                   ?::timestamptz, ?, ?, ?, ?::timestamptz, ?, ?::jsonb
+                 where {AsyncProjections.NotYetApplied}
                  on conflict (subject_type, subject, entry_key) do update set
                    occurred_on = excluded.occurred_on, group_ids = excluded.group_ids, summary = excluded.summary,
                    status = coalesce(excluded.status, {LedgerSchema.Timeline}.status), data = excluded.data
                  """,
                 row.SubjectType, row.Subject, row.Key, e.Sequence, row.Category, e.EventTypeName,
                 SqlValue.OrNull(row.On?.ToDateOnly()), SqlValue.OrNull(row.At?.ToDateTimeOffset()), row.ZoneOf, row.DayOf ?? "",
-                SqlValue.OrNull(row.At?.ToDateTimeOffset()), GroupsOf(e.Data), row.Summary, SqlValue.OrNull(row.Status), recordedAt.ToDateTimeOffset(), SqlValue.OrNull(e.UserName), data);
+                SqlValue.OrNull(row.At?.ToDateTimeOffset()), GroupsOf(e.Data), row.Summary, SqlValue.OrNull(row.Status), recordedAt.ToDateTimeOffset(), SqlValue.OrNull(e.UserName), data, e.Sequence);
         }
 
         // Status changes of an activity change the status its entries show.
@@ -126,8 +132,8 @@ public sealed class TimelineProjection : EventProjection
                 ActivityReported r => (r.ActivityId, "reported"),
                 _ => throw new InvalidOperationException(),
             };
-            operations.QueueSqlCommand($"update {LedgerSchema.Timeline} set status = ? where entry_key in (?, ?)",
-                status, ActivityKey(activityId), ActivityKey(activityId) + ":organizer");
+            operations.QueueSqlCommand($"update {LedgerSchema.Timeline} set status = ? where entry_key in (?, ?) and {AsyncProjections.NotYetApplied}",
+                status, ActivityKey(activityId), ActivityKey(activityId) + ":organizer", e.Sequence);
         }
 
         return ValueTask.CompletedTask;

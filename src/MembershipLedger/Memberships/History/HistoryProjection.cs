@@ -56,20 +56,24 @@ public sealed class HistoryProjection : EventProjection
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
         if (Describe(e.Data) is not { } row) return ValueTask.CompletedTask;
+        // Run by the daemon: every statement applies the event only when a rebuild has not already (AsyncProjections).
+        AsyncProjections.EnterBatch(operations);
         // One history under the new name: earlier rows of the person's stream follow the rename.
         if (e.Data is AccountRenamed renamed)
-            operations.QueueSqlCommand($"update {LedgerSchema.History} set username = ? where stream_key = ?", renamed.NewName, e.StreamKey!);
+            operations.QueueSqlCommand($"update {LedgerSchema.History} set username = ? where stream_key = ? and {AsyncProjections.NotYetApplied}",
+                renamed.NewName, e.StreamKey!, e.Sequence);
         operations.QueueSqlCommand(
             $"""
              insert into {LedgerSchema.History}
                (seq, event_id, stream_key, group_id, username, event_type, effective_at, recorded_at, recorded_by, reason, source, correlation_id, data)
-             values (?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, ?, ?, ?, ?, ?::jsonb)
+             select ?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, ?, ?, ?, ?, ?::jsonb
+             where {AsyncProjections.NotYetApplied}
              on conflict (seq) do nothing
              """,
             e.Sequence, e.Id, e.StreamKey!, row.GroupId, SqlValue.OrNull(row.Username), e.EventTypeName,
             row.EffectiveAt is { } at ? at.ToDateTimeOffset() : DBNull.Value, e.Timestamp.ToUniversalTime(),
             SqlValue.OrNull(e.UserName), SqlValue.OrNull(EventMetadata.ReasonOf(e)), SqlValue.OrNull(EventMetadata.SourceOf(e)), SqlValue.OrNull(e.CorrelationId),
-            JsonSerializer.Serialize(PublicForm.Of(e.Data), Json.Options));
+            JsonSerializer.Serialize(PublicForm.Of(e.Data), Json.Options), e.Sequence);
         return ValueTask.CompletedTask;
     }
 

@@ -1,0 +1,92 @@
+using JasperFx.Events.Projections;
+using Marten;
+using NodaTime;
+using Npgsql;
+
+namespace MembershipLedger.Storage;
+
+/// <summary>How far an asynchronous projection is: every event through <paramref name="Position"/> is in it.</summary>
+/// <param name="Behind">Events recorded after its position, not yet in it (0 when current).</param>
+/// <param name="WaitingSince">When the oldest of those was recorded; null when current.</param>
+/// <param name="Head">The last event recorded when this was read.</param>
+public sealed record ProjectionStanding(string Projection, long Position, long Behind, Instant? WaitingSince, long Head)
+{
+    public bool Current => Behind == 0;
+}
+
+/// <summary>
+/// The projections nobody reads right after writing (histories, timelines) run asynchronously: Marten's daemon applies
+/// them after the events commit, on whichever node Wolverine assigns them to. Two writers can then write their tables:
+/// the daemon, and a rebuild (or an erasure's rebuild) replaying every event in its own transaction. These rules keep the
+/// two from ever writing one event twice, or writing back a name an erasure removed:
+/// <list type="bullet">
+/// <item>Each daemon batch first takes a shared lock (<see cref="EnterBatch"/>) that a rebuild takes exclusively: a rebuild
+/// waits for the batch in flight to commit (and then deletes what it wrote), and a batch that starts during a rebuild
+/// waits for it to commit, so every later statement of the batch sees the rebuilt tables.</item>
+/// <item>A rebuild records the last event it replayed (<c>async_through</c>), and every statement of these projections
+/// applies only events after it (<see cref="NotYetApplied"/>). The daemon does not learn of the rebuild (moving its
+/// progression under it would stop its agent), so it reads those events again, and skips them.</item>
+/// </list>
+/// </summary>
+public static class AsyncProjections
+{
+    /// <summary>The advisory lock between the daemon's batches (shared) and a rebuild (exclusive).</summary>
+    public const string BatchLock = "7305112025";
+
+    /// <summary>A condition for a projection's statement, with one parameter, the event's sequence: not yet rebuilt into the tables.</summary>
+    public const string NotYetApplied = $"? > (select coalesce(max(async_through), 0) from {LedgerProjections.StateTable})";
+
+    /// <summary>First in every event an asynchronous projection applies (a statement per event: a batch may reuse its operations).</summary>
+    public static void EnterBatch(IDocumentOperations operations) =>
+        operations.QueueSqlCommand($"select pg_advisory_xact_lock_shared({BatchLock})");
+
+    /// <summary>The projections the daemon runs (by name).</summary>
+    public static IReadOnlyList<string> Names(IDocumentStore store) =>
+        ((DocumentStore)store).Options.Projections.All.Where(p => p.Lifecycle == ProjectionLifecycle.Async).Select(p => p.Name).ToList();
+
+    /// <summary>Where each asynchronous projection stands. Reads <paramref name="db"/>, which may be a replica: it replicates progression too.</summary>
+    public static async Task<IReadOnlyList<ProjectionStanding>> StandingAsync(NpgsqlDataSource db, IEnumerable<string> projections, CancellationToken ct)
+    {
+        var standings = new List<ProjectionStanding>();
+        foreach (var projection in projections)
+        {
+            // The daemon's progression, or the last rebuild's, whichever is further; then what was recorded after it.
+            await using var command = db.CreateCommand(
+                $"""
+                 with p as (select greatest(
+                   coalesce((select last_seq_id from {LedgerSchema.Name}.mt_event_progression where name = $1), 0),
+                   coalesce((select max(async_through) from {LedgerProjections.StateTable}), 0)) as position)
+                 select p.position, count(e.seq_id), min(e.timestamp), (select coalesce(max(seq_id), 0) from {LedgerSchema.Name}.mt_events)
+                 from p left join {LedgerSchema.Name}.mt_events e on e.seq_id > p.position
+                 group by p.position
+                 """);
+            command.Parameters.Add(new NpgsqlParameter { Value = ShardOf(projection) });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            standings.Add(new ProjectionStanding(projection, reader.GetInt64(0), reader.GetInt64(1),
+                reader.IsDBNull(2) ? null : Instant.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(2)), reader.GetInt64(3)));
+        }
+        return standings;
+    }
+
+    /// <summary>
+    /// Waits, at most <paramref name="bound"/>, for <paramref name="projection"/> to hold every event recorded before this
+    /// call (a person reading what they just wrote), then says where it stands. The daemon applies a write within a
+    /// fraction of a second; when no node runs it, the caller gets the projection as it is, and how far behind.
+    /// </summary>
+    public static async Task<ProjectionStanding> CatchUpAsync(NpgsqlDataSource db, string projection, TimeSpan bound, CancellationToken ct)
+    {
+        var standing = (await StandingAsync(db, [projection], ct))[0];
+        var target = standing.Head;
+        var until = DateTimeOffset.UtcNow + bound;
+        while (standing.Position < target && DateTimeOffset.UtcNow < until)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
+            standing = (await StandingAsync(db, [projection], ct))[0];
+        }
+        return standing;
+    }
+
+    /// <summary>The daemon's progression row of a projection that is not sharded.</summary>
+    public static string ShardOf(string projection) => projection + ":All";
+}
