@@ -72,13 +72,14 @@ public static class LedgerHost
             wolverine.UseRuntimeCompilation();
             wolverine.Policies.AutoApplyTransactions();
             wolverine.Policies.UseDurableLocalQueues();
-            // Any number of hosts may serve one database: they elect a leader, and the messages a dead node held are
-            // handed to the others. Timings shortened from Wolverine's defaults so a takeover takes seconds, not a minute.
+            // Any number of hosts may serve one database: they elect a leader, and the messages and projections a dead
+            // node held are handed to the others. Timings shortened from Wolverine's defaults so a takeover takes seconds,
+            // not a minute: a node beats every second and is given up after six missed beats (docs/benchmarks.md).
             wolverine.Durability.Mode = DurabilityMode.Balanced;
-            wolverine.Durability.HealthCheckPollingTime = TimeSpan.FromSeconds(2);
-            wolverine.Durability.StaleNodeTimeout = TimeSpan.FromSeconds(10);
-            wolverine.Durability.CheckAssignmentPeriod = TimeSpan.FromSeconds(2);
-            wolverine.Durability.NodeReassignmentPollingTime = TimeSpan.FromSeconds(2);
+            wolverine.Durability.HealthCheckPollingTime = TimeSpan.FromSeconds(1);
+            wolverine.Durability.StaleNodeTimeout = TimeSpan.FromSeconds(6);
+            wolverine.Durability.CheckAssignmentPeriod = TimeSpan.FromSeconds(1);
+            wolverine.Durability.NodeReassignmentPollingTime = TimeSpan.FromSeconds(1);
         });
         builder.Services.AddWolverineHttp();
         builder.Services.AddLedgerAccess();

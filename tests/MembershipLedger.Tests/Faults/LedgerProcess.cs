@@ -29,7 +29,15 @@ public sealed class LedgerProcess : IAsyncDisposable
     }
 
     public int Id => _process.Id;
-    public bool HasExited => _process.HasExited;
+    /// <summary>The process ended, or was disposed (after which Process knows nothing of it).</summary>
+    public bool HasExited
+    {
+        get
+        {
+            try { return _process.HasExited; }
+            catch (InvalidOperationException) { return true; }
+        }
+    }
 
     public string Output
     {
