@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using MembershipLedger.Tests.Infrastructure;
 using static MembershipLedger.Tests.Infrastructure.Scenarios;
 
@@ -33,7 +34,26 @@ public class Traces_and_metrics(LedgerApp app) : LedgerTest(app)
         var text = await scrape.Content.ReadAsStringAsync();
         Assert.Contains("ledger_events", text);
         Assert.Contains("ledger_projections_dead_letters", text);
+        Assert.Contains("ledger_projection_behind{", text);
+        Assert.Contains("projection=\"history\"", text);
         Assert.Contains("marten_event_append", text);
         Assert.Contains("http_server_request_duration_seconds", text);
+    }
+
+    [Fact]
+    public async Task Readiness_says_which_node_runs_each_asynchronous_projection_and_how_far_behind_it_is()
+    {
+        await TajikGroupWithItsSignatures(Client);
+        await App.CaughtUpAsync();
+        var ready = await App.Anonymous.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var projections = (await ready.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("checks").GetProperty("projections");
+        Assert.Equal("Healthy", projections.GetProperty("status").GetString());
+        foreach (var name in new[] { "history", "timeline" })
+        {
+            var standing = projections.GetProperty("data").GetProperty(name);
+            Assert.Equal(0, standing.GetProperty("behind").GetInt64());
+            Assert.True(standing.GetProperty("runningOnNode").GetInt32() > 0);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Marten;
 using MembershipLedger.Storage;
 using MembershipLedger.Tests.Infrastructure;
 
@@ -38,6 +39,35 @@ public sealed class Erasing_personal_data(LedgerApp app) : LedgerTest(app)
         var member = await Scenarios.GetJson(Client, $"/groups/{Scenarios.Tajik}/members/{pseudonym}");
         Assert.True(member.GetProperty("isMember").GetBoolean());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, member.GetProperty("contact").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_daemon_batch_that_read_the_events_before_an_erasure_cannot_write_the_name_back_after_it()
+    {
+        await Scenarios.TajikGroupWithItsSignatures(Client);
+        await App.CaughtUpAsync();
+        // The events as the daemon on some node fetched them, the name still in them, its batch not yet committed...
+        await using var query = App.Store.QuerySession();
+        var read = await query.Events.QueryAllRawEvents().Where(e => e.StreamKey!.Contains("Mardetanha")).ToListAsync();
+        Assert.NotEmpty(read);
+
+        await Scenarios.Expect(await PostAsync("/people/Mardetanha/erasure", new { reason = "Asked by e-mail (ticket 1234)" }), HttpStatusCode.OK);
+
+        // ...then committed after the erasure, through the very projections the daemon runs: every statement finds the
+        // events rebuilt already (the erasure's rebuild recorded how far it went) and writes nothing.
+        await using (var batch = App.Store.LightweightSession())
+        {
+            foreach (var e in read)
+            {
+                await new MembershipLedger.Memberships.History.HistoryProjection().ApplyAsync(batch, e, default);
+                await new MembershipLedger.Timelines.TimelineProjection().ApplyAsync(batch, e, default);
+            }
+            await batch.SaveChangesAsync();
+        }
+        Assert.Equal(0, (long)(await App.ExecuteSqlAsync($"select count(*) from {LedgerSchema.History} where data::text ilike '%mardetanha%' or username = 'Mardetanha'"))!);
+        Assert.Equal(0, (long)(await App.ExecuteSqlAsync($"select count(*) from {LedgerSchema.Timeline} where subject = 'Mardetanha' or summary ilike '%mardetanha%'"))!);
+        var history = await Scenarios.GetJson(Client, $"/groups/{Scenarios.Tajik}/history?limit=500");
+        Assert.DoesNotContain("Mardetanha", history.GetRawText());
     }
 
     [Fact]
