@@ -29,10 +29,15 @@ public static class Freshness
         return standing;
     }
 
-    /// <summary>For a page: "this history is 3 events behind the ledger (the oldest recorded at …)"; null when current.</summary>
-    public static string? Describe(ProjectionStanding standing, string what) =>
+    /// <summary>For a page: "this history is 3 events behind the ledger (the oldest waiting for 12 s)"; null when current.</summary>
+    public static string? Describe(ProjectionStanding standing, string what, Instant now) =>
         standing.Current ? null
             : $"This {what} is {standing.Behind} event{(standing.Behind == 1 ? "" : "s")} behind the ledger" +
-              (standing.WaitingSince is { } since ? $" (the oldest recorded at {InstantPattern.General.Format(since)})" : "") +
+              (standing.WaitingSince is { } since ? $" (the oldest waiting for {Waited(now - since)})" : "") +
               ": the node that applies them is catching up. Reload in a moment.";
+
+    private static string Waited(Duration waited) =>
+        waited < Duration.FromMinutes(2) ? $"{Math.Max(0, (int)waited.TotalSeconds)} s"
+        : waited < Duration.FromHours(2) ? $"{(int)waited.TotalMinutes} min"
+        : $"{(int)waited.TotalHours} h";
 }

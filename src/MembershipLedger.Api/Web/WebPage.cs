@@ -35,8 +35,9 @@ public abstract class WebPage : ComponentBase
     /// Before reading an asynchronous projection: waits a moment for it to hold what was recorded before this request, and
     /// returns the sentence that says how far behind it still is, or null when it is current.
     /// </summary>
-    protected static async Task<string?> BehindAsync(Npgsql.NpgsqlDataSource db, string projection, string what) =>
-        Database.Freshness.Describe(await Storage.AsyncProjections.CatchUpAsync(db, projection, Database.Freshness.Bound, default), what);
+    protected async Task<string?> BehindAsync(Npgsql.NpgsqlDataSource db, string projection, string what) =>
+        Database.Freshness.Describe(await Storage.AsyncProjections.CatchUpAsync(db, projection, Database.Freshness.Bound, default), what,
+            Http!.RequestServices.GetRequiredService<IClock>().GetCurrentInstant());
 
     protected void Status(int code)
     {
