@@ -15,7 +15,7 @@ namespace MembershipLedger.Storage;
 
 /// <summary>What the projections hold, as a reader or an operator needs to know it.</summary>
 /// <param name="Current">The projections were built by this version's definitions and no rebuild is pending.</param>
-/// <param name="ProjectedThrough">The last event sequence a rebuild or an import replayed (ordinary writes project inline, in their own transaction).</param>
+/// <param name="ProjectedThrough">The last event sequence a rebuild or an import replayed into the inline projections (ordinary writes project inline, in their own transaction).</param>
 /// <param name="DeadLetters">Events some projection could not apply: recorded, skipped, and listed by <c>verify</c>.</param>
 public sealed record ProjectionStatus(bool Current, string? Definition, long ProjectedThrough, Instant? RebuiltAt, string? RebuildRequested, long DeadLetters);
 
@@ -35,8 +35,9 @@ public sealed record DeadLetter(long Sequence, Guid EventId, string StreamKey, s
 /// <item>A projection that cannot apply an event (a poison event) does not stop: the event is recorded as a dead letter
 /// with the error, and the replay goes on.</item>
 /// </list>
-/// The replay runs the very inline projections Marten runs on <c>SaveChanges</c> (<c>BuildForInline</c>), so a rebuilt
-/// table is what the inline path would have written.
+/// The replay runs the very projections Marten runs on <c>SaveChanges</c> (<c>BuildForInline</c>), so a rebuilt table is
+/// what the inline path would have written; the asynchronous ones (history, timeline) are replayed the same way, in the
+/// same transaction, and kept apart from Marten's daemon by the rules in <see cref="AsyncProjections"/>.
 /// </summary>
 public static class LedgerProjections
 {
