@@ -156,6 +156,19 @@ public static class LedgerHost
         return issued.Token;
     }
 
+    private static async Task<bool> AsyncProjectionsCaughtUpAsync(IServiceProvider services, IDocumentStore store, TimeSpan bound)
+    {
+        var db = services.GetRequiredService<NpgsqlDataSource>();
+        var names = AsyncProjections.Names(store);
+        var until = DateTimeOffset.UtcNow + bound;
+        while (true)
+        {
+            if ((await AsyncProjections.StandingAsync(db, names, default)).All(s => s.Current)) return true;
+            if (DateTimeOffset.UtcNow > until) return false;
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
     /// <summary>Once the server listens: load the samples into an empty ledger and print where to start.</summary>
     public static void LoadSamplesAndGreet(this WebApplication app, string databaseDescription)
     {
@@ -168,6 +181,10 @@ public static class LedgerHost
                 app.Logger.LogWarning("Rebuilt the projections on start: {Why}.", repaired);
             var loaded = app.Configuration.GetValue("Ledger:LoadSamples", true)
                 && SampleLedger.LoadIfEmptyAsync(store, clock).GetAwaiter().GetResult();
+            // Wolverine assigns the asynchronous projections a few seconds after the first node starts: the greeting
+            // waits for them to hold every event (30 s at most), so the first pages a person opens are complete.
+            if (!AsyncProjectionsCaughtUpAsync(app.Services, store, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult())
+                app.Logger.LogWarning("The history and timeline are still behind the ledger; /health/ready says which node runs them.");
             var adminKey = FirstAdminKeyAsync(store, clock).GetAwaiter().GetResult();
             var keyText = adminKey is null
                 ? "API keys: dotnet run --project src/MembershipLedger.Api -- keys list (a key is shown only when it is created)"
