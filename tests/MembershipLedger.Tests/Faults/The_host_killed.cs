@@ -229,7 +229,7 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
 
         // Each asynchronous projection runs on exactly one node: Wolverine keeps one assignment per projection.
         var nodes = new Dictionary<int, (LedgerProcess Host, HttpClient Http)> { [NodeOf(first)] = (first, firstHttp), [NodeOf(second)] = (second, secondHttp) };
-        var running = await RunnersAsync();
+        var running = await SettledRunnersAsync();
         Assert.Equal(["history", "timeline"], running.Keys.Order());
         Assert.All(running.Values, node => Assert.Contains(node, nodes.Keys));
 
@@ -270,6 +270,25 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>The node number Wolverine gave a host, from its log.</summary>
     private static int NodeOf(LedgerProcess host) =>
         int.Parse(System.Text.RegularExpressions.Regex.Match(host.Output, @"with assigned node id (\d+)").Groups[1].Value);
+
+    /// <summary>
+    /// The assignments once the leader has settled them: when a node joins, the leader moves some agents to it (stopped on
+    /// one node, then started on the other), so they are read until unchanged for three of its one-second checks.
+    /// </summary>
+    private async Task<Dictionary<string, int>> SettledRunnersAsync()
+    {
+        var waited = Stopwatch.StartNew();
+        var seen = await RunnersAsync();
+        var since = Stopwatch.StartNew();
+        while (seen.Count < 2 || since.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            Assert.True(waited.Elapsed < Bound, $"The projections' assignments did not settle: {string.Join(", ", seen)}.");
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+            var now = await RunnersAsync();
+            if (!now.OrderBy(r => r.Key).SequenceEqual(seen.OrderBy(r => r.Key))) (seen, since) = (now, Stopwatch.StartNew());
+        }
+        return seen;
+    }
 
     /// <summary>Which node runs each asynchronous projection, from Wolverine's assignments.</summary>
     private async Task<Dictionary<string, int>> RunnersAsync()
