@@ -156,19 +156,6 @@ public static class LedgerHost
         return issued.Token;
     }
 
-    private static async Task<bool> AsyncProjectionsCaughtUpAsync(IServiceProvider services, IDocumentStore store, TimeSpan bound)
-    {
-        var db = services.GetRequiredService<NpgsqlDataSource>();
-        var names = AsyncProjections.Names(store);
-        var until = DateTimeOffset.UtcNow + bound;
-        while (true)
-        {
-            if ((await AsyncProjections.StandingAsync(db, names, default)).All(s => s.Current)) return true;
-            if (DateTimeOffset.UtcNow > until) return false;
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
-    }
-
     /// <summary>Once the server listens: load the samples into an empty ledger and print where to start.</summary>
     public static void LoadSamplesAndGreet(this WebApplication app, string databaseDescription)
     {
@@ -183,7 +170,9 @@ public static class LedgerHost
                 && SampleLedger.LoadIfEmptyAsync(store, clock).GetAwaiter().GetResult();
             // Wolverine assigns the asynchronous projections a few seconds after the first node starts: the greeting
             // waits for them to hold every event (30 s at most), so the first pages a person opens are complete.
-            if (!AsyncProjectionsCaughtUpAsync(app.Services, store, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult())
+            var standings = AsyncProjections.CatchUpAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), AsyncProjections.Names(store),
+                TimeSpan.FromSeconds(30), default).GetAwaiter().GetResult();
+            if (!standings.All(s => s.Current))
                 app.Logger.LogWarning("The history and timeline are still behind the ledger; /health/ready says which node runs them.");
             var adminKey = FirstAdminKeyAsync(store, clock).GetAwaiter().GetResult();
             var keyText = adminKey is null

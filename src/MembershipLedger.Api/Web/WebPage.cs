@@ -36,7 +36,7 @@ public abstract class WebPage : ComponentBase
     /// returns the sentence that says how far behind it still is, or null when it is current.
     /// </summary>
     protected async Task<string?> BehindAsync(Npgsql.NpgsqlDataSource db, string projection, string what) =>
-        Database.Freshness.Describe(await Storage.AsyncProjections.CatchUpAsync(db, projection, Database.Freshness.Bound, default), what,
+        Database.Freshness.Describe((await Storage.AsyncProjections.CatchUpAsync(db, [projection], Database.Freshness.Bound, default))[0], what,
             Http!.RequestServices.GetRequiredService<IClock>().GetCurrentInstant());
 
     protected void Status(int code)

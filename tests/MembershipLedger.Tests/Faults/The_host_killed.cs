@@ -229,7 +229,10 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
 
         // Each asynchronous projection runs on exactly one node: Wolverine keeps one assignment per projection.
         var nodes = new Dictionary<int, (LedgerProcess Host, HttpClient Http)> { [NodeOf(first)] = (first, firstHttp), [NodeOf(second)] = (second, secondHttp) };
-        var running = await SettledRunnersAsync();
+        // When the second node joins, the leader moves one projection to it (stopped on the first node, then started on
+        // the second): the assignments are read once the second node says it started it.
+        await second.WaitForOutputAsync("Successfully started agent event-subscriptions://", Bound);
+        var running = await RunnersAsync();
         Assert.Equal(["history", "timeline"], running.Keys.Order());
         Assert.All(running.Values, node => Assert.Contains(node, nodes.Keys));
 
@@ -270,25 +273,6 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>The node number Wolverine gave a host, from its log.</summary>
     private static int NodeOf(LedgerProcess host) =>
         int.Parse(System.Text.RegularExpressions.Regex.Match(host.Output, @"with assigned node id (\d+)").Groups[1].Value);
-
-    /// <summary>
-    /// The assignments once the leader has settled them: when a node joins, the leader moves some agents to it (stopped on
-    /// one node, then started on the other), so they are read until unchanged for three of its one-second checks.
-    /// </summary>
-    private async Task<Dictionary<string, int>> SettledRunnersAsync()
-    {
-        var waited = Stopwatch.StartNew();
-        var seen = await RunnersAsync();
-        var since = Stopwatch.StartNew();
-        while (seen.Count < 2 || since.Elapsed < TimeSpan.FromSeconds(3))
-        {
-            Assert.True(waited.Elapsed < Bound, $"The projections' assignments did not settle: {string.Join(", ", seen)}.");
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-            var now = await RunnersAsync();
-            if (!now.OrderBy(r => r.Key).SequenceEqual(seen.OrderBy(r => r.Key))) (seen, since) = (now, Stopwatch.StartNew());
-        }
-        return seen;
-    }
 
     /// <summary>Which node runs each asynchronous projection, from Wolverine's assignments.</summary>
     private async Task<Dictionary<string, int>> RunnersAsync()
@@ -372,12 +356,8 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
     private async Task CaughtUpAsync()
     {
         await using var db = NpgsqlDataSource.Create(_ledger);
-        var waited = Stopwatch.StartNew();
-        while ((await AsyncProjections.StandingAsync(db, ["history", "timeline"], default)).FirstOrDefault(p => !p.Current) is { } behind)
-        {
-            Assert.True(waited.Elapsed < Bound, $"The {behind.Projection} projection is still {behind.Behind} event(s) behind.");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
+        var standings = await AsyncProjections.CatchUpAsync(db, ["history", "timeline"], Bound, default);
+        Assert.All(standings, s => Assert.True(s.Current, $"The {s.Projection} projection is still {s.Behind} event(s) behind."));
     }
 
     /// <summary>Every projection table's rows, as text in a stable order (without the roster tables' generated row ids).</summary>
@@ -389,12 +369,12 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
         return text.ToString();
     }
 
-    /// <summary>Starts the host and waits for its greeting (printed once it is up, repaired and ready); returns it with a client that sends <paramref name="key"/>.</summary>
+    /// <summary>Starts the host and waits for its greeting's last line (printed once it is up, repaired and ready; the key above it read too); returns it with a client that sends <paramref name="key"/>.</summary>
     private async Task<(LedgerProcess, HttpClient)> StartHostAsync(string? key)
     {
         var (host, address) = LedgerProcess.StartHost(_ledger);
         _hosts.Add(host);
-        await host.WaitForOutputAsync("MembershipLedger is running at", Bound);
+        await host.WaitForOutputAsync("Press Ctrl+C to stop.", Bound);
         var http = Client(address, key);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
         return (host, http);

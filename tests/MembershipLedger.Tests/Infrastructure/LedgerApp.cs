@@ -84,15 +84,9 @@ public sealed class LedgerApp : IAsyncLifetime
     /// </summary>
     public async Task CaughtUpAsync()
     {
-        var db = Services.GetRequiredService<NpgsqlDataSource>();
-        var names = AsyncProjections.Names(Store);
-        var waited = Stopwatch.StartNew();
-        while ((await AsyncProjections.StandingAsync(db, names, default)).FirstOrDefault(s => !s.Current) is { } behind)
-        {
-            if (waited.Elapsed > TimeSpan.FromSeconds(30))
-                throw new TimeoutException($"The {behind.Projection} projection is still {behind.Behind} event(s) behind after 30 s.");
-            await Task.Delay(TimeSpan.FromMilliseconds(20));
-        }
+        var standings = await AsyncProjections.CatchUpAsync(Services.GetRequiredService<NpgsqlDataSource>(), AsyncProjections.Names(Store), TimeSpan.FromSeconds(30), default);
+        if (standings.FirstOrDefault(s => !s.Current) is { } behind)
+            throw new TimeoutException($"The {behind.Projection} projection is still {behind.Behind} event(s) behind after 30 s.");
     }
 
     /// <summary>Stores a new key and returns its token, as <c>keys create</c> does.</summary>

@@ -43,7 +43,7 @@ public sealed class A_read_replica : IAsyncLifetime
     {
         var (host, address) = LedgerProcess.StartHost(_primary.ConnectionString, $"--ConnectionStrings:{ReadReplica.ConnectionName}={_standby!.ConnectionString}");
         await using var _ = host;
-        await host.WaitForOutputAsync("MembershipLedger is running at", Bound);
+        await host.WaitForOutputAsync("Press Ctrl+C to stop.", Bound);
         var key = host.AdminKey;
         using var writer = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = address };
         writer.DefaultRequestHeaders.Add("X-Api-Key", key);

@@ -33,7 +33,7 @@ public sealed class WebLedger : IAsyncLifetime
         }
         (_host, Address) = LedgerProcess.StartHost(new NpgsqlConnectionStringBuilder(_cluster.ConnectionString) { Database = database }.ConnectionString);
         // The greeting is printed once the host is up and the samples are loaded.
-        await _host.WaitForOutputAsync("MembershipLedger is running at", TimeSpan.FromMinutes(2));
+        await _host.WaitForOutputAsync("Press Ctrl+C to stop.", TimeSpan.FromMinutes(2));
 
         Directory.CreateDirectory(Screenshots);
         _playwright = await Playwright.CreateAsync();
