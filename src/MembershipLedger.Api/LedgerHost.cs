@@ -90,10 +90,15 @@ public static class LedgerHost
         builder.Services.AddOpenApi(Http.OpenApiDescription.Configure);
         // The web pages: Razor components rendered on the server, no interactivity, so reading needs no script.
         builder.Services.AddRazorComponents();
+        // The pages' forms send their writes through the API's own pipeline, in process.
+        builder.Services.AddSingleton<Web.Forms.ApiCall>();
     }
 
     public static void MapLedger(this WebApplication app)
     {
+        // Everything after this point is the pipeline a form's write runs through (Web.Forms.ApiCall), routing included.
+        Web.Forms.ApiCall.Capture(app);
+        app.UseRouting();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(async (http, next) =>
@@ -128,6 +133,7 @@ public static class LedgerHost
         app.MapGet("/ledger.css", Web.Stylesheet.Serve).ExcludeFromDescription();
         Web.WebPage.UsePageStatus(app);
         app.UseAntiforgery();
+        Web.WebPage.RefuseForgedForms(app);
         app.MapRazorComponents<Web.App>();
     }
 

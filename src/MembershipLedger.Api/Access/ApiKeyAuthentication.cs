@@ -27,7 +27,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
         if (TokenOf(Request) is not { } token) return AuthenticateResult.NoResult();
         var session = Context.RequestServices.GetRequiredService<IQuerySession>();
         return await ApiKeys.RecognizeAsync(session, token, Context.RequestAborted) is { } key
-            ? AuthenticateResult.Success(new AuthenticationTicket(PrincipalOf(key), SchemeName))
+            ? AuthenticateResult.Success(new AuthenticationTicket(PrincipalOf(key, SchemeName), SchemeName))
             : AuthenticateResult.Fail(Unknown);
     }
 
@@ -46,6 +46,9 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
         await next(http);
     });
 
+    /// <summary>Whether the request names a key (valid or not): then the key, never a browser session, says who it is.</summary>
+    public static bool HasKey(HttpRequest request) => TokenOf(request) is not null;
+
     private static string? TokenOf(HttpRequest request)
     {
         if (request.Headers[Header].FirstOrDefault() is { Length: > 0 } key) return key.Trim();
@@ -54,12 +57,16 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
             : null;
     }
 
-    private static ClaimsPrincipal PrincipalOf(ApiKey key)
+    /// <summary>Who the holder of <paramref name="key"/> is, for a request with the key or a browser session begun with it.</summary>
+    public static ClaimsPrincipal PrincipalOf(ApiKey key, string scheme)
     {
-        List<Claim> claims = [new(ClaimTypes.Name, key.Principal), new(RoleClaim, Json.Kind(key.Role)), new("ledger-key", key.Id)];
+        List<Claim> claims = [new(ClaimTypes.Name, key.Principal), new(RoleClaim, Json.Kind(key.Role)), new(KeyClaim, key.Id)];
         if (key.GroupId is { } group) claims.Add(new Claim(GroupClaim, group));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, RoleClaim));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, RoleClaim));
     }
+
+    /// <summary>The key's public id: a browser session checks on each request that its key was not revoked.</summary>
+    public const string KeyClaim = "ledger-key";
 
     public static AccessRole? RoleOf(ClaimsPrincipal user) =>
         WireNames<AccessRole>.TryParse(user.FindFirst(RoleClaim)?.Value, out var role) ? role : null;

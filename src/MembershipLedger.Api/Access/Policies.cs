@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using MembershipLedger.Api.Web.Sessions;
 
 namespace MembershipLedger.Api.Access;
 
@@ -20,8 +21,9 @@ public static class Policies
 
     public static void AddLedgerAccess(this IServiceCollection services)
     {
-        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddAuthentication(Web.Sessions.BrowserSessions.DefaultScheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
+            .AddBrowserSessions();
         services.AddAuthorizationBuilder()
             .AddPolicy(Write, p => p.AddRequirements(new Rule(Write, (user, groupId) => Permissions.WhyNotWrite(user, groupId is null ? [] : [groupId]))))
             .AddPolicy(Admin, p => p.AddRequirements(new Rule(Admin, (user, _) => Permissions.WhyNotAdmin(user))))

@@ -9,6 +9,11 @@ public static class Recording
     private const string ReasonItem = "ledger.reason";
     private const string EnlistItem = "ledger.enlist";
 
+    /// <summary>Through what a request came, when not straight over HTTP: the web pages set "web" on the requests they send.</summary>
+    public const string SourceItem = "ledger.source";
+
+    public static string SourceOf(HttpContext http) => http.Items[SourceItem] as string ?? "http";
+
     /// <summary>The caller's <c>X-Correlation-Id</c> when it gives a usable one, else the request's own id.</summary>
     public static string CorrelationOf(HttpContext http) =>
         http.Request.Headers[CorrelationHeader].FirstOrDefault() is { Length: > 0 and <= 100 } given && !given.Any(char.IsControl)
@@ -30,7 +35,7 @@ public static class Recording
     {
         session.LastModifiedBy = http.User.Identity?.Name ?? throw new InvalidOperationException("Writes are authenticated before they are stamped.");
         session.CorrelationId = CorrelationOf(http);
-        session.SetHeader(EventMetadata.Source, "http");
+        session.SetHeader(EventMetadata.Source, SourceOf(http));
         if (!string.IsNullOrWhiteSpace(reason)) session.SetHeader(EventMetadata.Reason, reason);
         if (http.Items[EnlistItem] is Action<IDocumentSession> enlisted) enlisted(session);
     }

@@ -50,16 +50,16 @@ public abstract class WebPage : ComponentBase
     public static bool IsPage(string? path) => path is "/" or "/web" || path?.StartsWith("/web/", StringComparison.OrdinalIgnoreCase) == true;
 
     /// <summary>
-    /// Applies a page's <see cref="Status"/> when the response starts. The pages only read: anything but GET and HEAD
-    /// is answered 405 as problem details here (Blazor would take a POST as a form and refuse it with an empty 400).
+    /// Applies a page's <see cref="Status"/> when the response starts. A page takes GET, HEAD and the POST of its forms;
+    /// anything else, or a POST that is not a form of the page, is answered as problem details here (Blazor would refuse
+    /// it with a plain-text 400).
     /// </summary>
     public static IApplicationBuilder UsePageStatus(IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        if (IsPage(http.Request.Path.Value) && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+        if (IsPage(http.Request.Path.Value) && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
+            && await RefusedPostAsync(http) is { } refused)
         {
-            http.Response.Headers.Allow = "GET, HEAD";
-            await TypedResults.Problem("The web pages only read: use GET, or the JSON API to record.",
-                statusCode: StatusCodes.Status405MethodNotAllowed, title: "Method not allowed").ExecuteAsync(http);
+            await refused.ExecuteAsync(http);
             return;
         }
         http.Response.OnStarting(() =>
@@ -67,6 +67,49 @@ public abstract class WebPage : ComponentBase
             if (http.Items.TryGetValue(StatusKey, out var code) && code is int status) http.Response.StatusCode = status;
             return Task.CompletedTask;
         });
+        await next(http);
+    });
+
+    private static async Task<IResult?> RefusedPostAsync(HttpContext http)
+    {
+        if (!HttpMethods.IsPost(http.Request.Method))
+        {
+            http.Response.Headers.Allow = "GET, HEAD, POST";
+            return TypedResults.Problem("The web pages take GET, and POST from their own forms; use the JSON API for anything else.",
+                statusCode: StatusCodes.Status405MethodNotAllowed, title: "Method not allowed");
+        }
+        if (!http.Request.HasFormContentType)
+            return TypedResults.Problem("A page takes the POST of its own forms (application/x-www-form-urlencoded or multipart/form-data); send JSON to the API.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Not a form", extensions: new Dictionary<string, object?> { ["field"] = "Content-Type" });
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return TypedResults.Problem($"The form could not be read: {e.Message}", statusCode: StatusCodes.Status400BadRequest,
+                title: "Unreadable form", extensions: new Dictionary<string, object?> { ["field"] = "body" });
+        }
+        return form.ContainsKey(FormHandler) ? null
+            : Problems.Invalid(FormHandler, "names the form of the page that was sent; open the page and use its form.");
+    }
+
+    /// <summary>The field a page's form sends to say which of its forms it is (Blazor's form name).</summary>
+    private const string FormHandler = "_handler";
+
+    /// <summary>
+    /// A form sent without the antiforgery token the page gave it (from another site, or a page older than the session) is
+    /// refused as problem details naming the token, before any form handler runs: nothing is recorded.
+    /// </summary>
+    public static void RefuseForgedForms(IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        if (http.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false })
+        {
+            await Problems.Invalid("__RequestVerificationToken",
+                "is missing or does not match this browser's session: open the form again and resend it.").ExecuteAsync(http);
+            return;
+        }
         await next(http);
     });
 

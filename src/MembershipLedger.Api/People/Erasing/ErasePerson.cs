@@ -23,7 +23,7 @@ public static class ErasePersonEndpoint
         var name = Usernames.Normalize(username);
         if (Usernames.Invalid(name, true) is { } why) return Problems.Invalid("username", why);
         var report = await Erasure.EraseAsync(store,
-            new ErasureRequest(name, request.Reason, http.User.Identity!.Name!, "http", Recording.CorrelationOf(http)), http.RequestAborted,
+            new ErasureRequest(name, request.Reason, http.User.Identity!.Name!, Recording.SourceOf(http), Recording.CorrelationOf(http)), http.RequestAborted,
             // Operators see an erasure's rebuild go by: appends wait for it.
             new Progress<ImportProgress>(p => log.LogInformation("Erasure: {Phase}: {Done} of {Of}", p.Phase, p.Done, p.Of)));
         return report is null
