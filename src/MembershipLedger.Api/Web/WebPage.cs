@@ -39,6 +39,12 @@ public abstract class WebPage : ComponentBase
         Database.Freshness.Describe((await Storage.AsyncProjections.CatchUpAsync(db, [projection], Database.Freshness.Bound, default))[0], what,
             Http!.RequestServices.GetRequiredService<IClock>().GetCurrentInstant());
 
+    /// <summary>Whether the signed-in person may record for these groups: the pages show write actions only then.</summary>
+    protected bool MayWrite(params string[] groupIds) =>
+        Http?.User.Identity?.IsAuthenticated == true && Access.Permissions.WhyNotWrite(Http.User, groupIds) is null;
+
+    protected bool IsAdmin => Http is not null && Access.ApiKeyAuthentication.RoleOf(Http.User) == MembershipLedger.Access.AccessRole.Admin;
+
     protected void Status(int code)
     {
         if (Http is not null) Http.Items[StatusKey] = code;

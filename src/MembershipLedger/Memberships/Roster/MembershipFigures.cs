@@ -15,7 +15,7 @@ public sealed record GroupCount(string GroupId, int Members, int Undated);
 public sealed record PersonLane(string GroupId, RoleKind? Role, string? Title, MemberKind? Kind, Instant? From, Instant? To);
 
 /// <summary>A role held in a group, with its span (null ends: unknown start, still held).</summary>
-public sealed record RoleSpan(string Username, RoleKind Role, string? Title, Instant? From, Instant? To);
+public sealed record RoleSpan(string Username, RoleKind Role, string? Title, Instant? From, Instant? To, Guid AssignmentId = default);
 
 /// <summary>
 /// Figures drawn from the same bitemporal tables the roster reads: counts per month, counts per group, and a person's
@@ -117,7 +117,7 @@ public static class MembershipFigures
     {
         await using var command = db.CreateCommand(
             $"""
-             select username, role, title, nullif(lower(valid_during), '-infinity'), upper(valid_during) from {LedgerSchema.RoleIntervals}
+             select username, role, title, nullif(lower(valid_during), '-infinity'), upper(valid_during), assignment_id from {LedgerSchema.RoleIntervals}
              where group_id = $1 and upper_inf(known_during)
              order by role, lower(valid_during), username
              """);
@@ -126,7 +126,7 @@ public static class MembershipFigures
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             roles.Add(new RoleSpan(reader.GetString(0), WireNames<RoleKind>.Parse(reader.GetString(1)),
-                reader.IsDBNull(2) ? null : reader.GetString(2), Bound(reader, 3), Bound(reader, 4)));
+                reader.IsDBNull(2) ? null : reader.GetString(2), Bound(reader, 3), Bound(reader, 4), reader.GetGuid(5)));
         return roles;
     }
 
