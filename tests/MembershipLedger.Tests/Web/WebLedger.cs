@@ -17,6 +17,10 @@ public sealed class WebLedger : IAsyncLifetime
     private IPlaywright _playwright = null!;
 
     public Uri Address { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = null!;
+
+    /// <summary>The key the greeting printed for the local admin.</summary>
+    public string AdminKey => _host.AdminKey;
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>Where the tests save their screenshots (beside the test assembly).</summary>
@@ -31,7 +35,8 @@ public sealed class WebLedger : IAsyncLifetime
             await connection.OpenAsync();
             await new NpgsqlCommand($"create database {database}", connection).ExecuteNonQueryAsync();
         }
-        (_host, Address) = LedgerProcess.StartHost(new NpgsqlConnectionStringBuilder(_cluster.ConnectionString) { Database = database }.ConnectionString);
+        ConnectionString = new NpgsqlConnectionStringBuilder(_cluster.ConnectionString) { Database = database }.ConnectionString;
+        (_host, Address) = LedgerProcess.StartHost(ConnectionString);
         // The greeting is printed once the host is up and the samples are loaded.
         await _host.WaitForOutputAsync("Press Ctrl+C to stop.", TimeSpan.FromMinutes(2));
 
@@ -60,6 +65,31 @@ public sealed class WebLedger : IAsyncLifetime
             if (response.Status >= 400 && !expected.Contains((HttpStatusCode)response.Status)) failures.Add($"{response.Status}: {response.Url}");
         };
         return (page, failures);
+    }
+
+    /// <summary>A key issued as an admin issues one: by the command line.</summary>
+    public async Task<string> IssueKeyAsync(string principal, string role, string? group = null)
+    {
+        string[] args = ["keys", "create", "--principal", principal, "--role", role, .. group is null ? Array.Empty<string>() : ["--group", group]];
+        var (exit, output) = await LedgerProcess.RunAsync(ConnectionString, args);
+        Assert.True(exit == 0, output);
+        return output.Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Single(w => w.StartsWith("mlk_"));
+    }
+
+    public async Task<long> EventCountAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return (long)(await new NpgsqlCommand("select count(*) from ledger.mt_events", connection).ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Signs the page's browser in with <paramref name="key"/> through the sign-in page, as a person does.</summary>
+    public async Task SignInAsync(IPage page, string key)
+    {
+        await page.GotoAsync(new Uri(Address, "/web/sign-in").ToString());
+        await page.GetByLabel("API key").FillAsync(key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#signed-in")).ToBeVisibleAsync();
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>

@@ -33,8 +33,9 @@ public sealed class WebSessionStore(IDocumentStore store, IClock clock) : ITicke
     {
         await using var session = store.LightweightSession();
         session.Delete<WebSession>(key);
-        // Sessions that ended on their own are removed with the next sign-out.
-        session.DeleteWhere<WebSession>(s => s.ExpiresAt < clock.GetCurrentInstant());
+        // Sessions that ended on their own are removed with the next sign-out (Marten's LINQ does not compare NodaTime values).
+        var table = $"{store.Options.DatabaseSchemaName}.mt_doc_websession";
+        session.QueueSqlCommand($"delete from {table} where (data ->> 'expiresAt')::timestamptz < ?", clock.GetCurrentInstant().ToDateTimeOffset());
         await session.SaveChangesAsync();
     }
 
