@@ -40,6 +40,10 @@ public sealed class LedgerApp : IAsyncLifetime
     public IServiceProvider Services => _factory!.Services;
     public string ConnectionString => _database!.ConnectionString;
 
+    /// <summary>A client that keeps cookies and does not follow redirects, as a browser's requests look to the pages.</summary>
+    public HttpClient BrowserClient() =>
+        _factory!.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.AcquireAsync();

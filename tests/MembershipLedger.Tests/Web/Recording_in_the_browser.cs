@@ -72,6 +72,13 @@ public sealed class Recording_in_the_browser(WebLedger web) : IClassFixture<WebL
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("nothing was recorded");
         await WebLedger.ScreenshotAsync(page, "record-bad-date");
         Assert.Equal(before, await web.EventCountAsync());
+
+        // A moment on the calendar that the ledger's rules refuse: the API's own words, beside the same field.
+        await page.GetByLabel("Signed at").FillAsync("2099-01-01 10:00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record the sign-up" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#f-signedAt-error")).ToContainTextAsync("future");
+        await Assertions.Expect(page.GetByLabel("Account name")).ToHaveValueAsync("Gulnora Test");
+        Assert.Equal(before, await web.EventCountAsync());
         Assert.DoesNotContain(failures, f => !f.StartsWith("console: Failed to load resource"));
     }
 

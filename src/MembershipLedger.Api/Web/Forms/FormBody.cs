@@ -9,8 +9,11 @@ namespace MembershipLedger.Api.Web.Forms;
 /// field is left out (the API says when it is required), a number that does not read as one is sent as typed (the API
 /// says it is not a number), and a date and time typed in the group's zone is sent with that zone's offset.
 /// </summary>
-public static class FormBody
+public static partial class FormBody
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$")]
+    private static partial System.Text.RegularExpressions.Regex LocalShape();
+
     private static readonly LocalDateTimePattern[] LocalTimes =
         [LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd HH:mm"), LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm"),
          LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd HH:mm:ss"), LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm:ss")];
@@ -48,7 +51,11 @@ public static class FormBody
                 foreach (var pattern in LocalTimes)
                     if (pattern.Parse(text) is { Success: true } local)
                         return (OffsetDateTimePattern.ExtendedIso.Format(zone.AtLeniently(local.Value).ToOffsetDateTime()), null);
-                return (text, null);
+                // Written as the form asks (2022-12-09 20:24) but not a moment on the calendar: said in the form's own terms.
+                // Anything else goes to the API as typed (an ISO instant, a date), and the API says what is wrong with it.
+                return LocalShape().IsMatch(text)
+                    ? (null, $"'{text}' is not a date and time on the calendar; write it as year-month-day hour:minute, e.g. 2022-12-09 20:24 ({zone.Id}).")
+                    : (text, null);
             case FieldKind.Decimal:
                 return decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount) ? (amount, null) : (text, null);
             case FieldKind.Integer:

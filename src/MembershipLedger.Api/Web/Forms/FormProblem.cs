@@ -5,7 +5,8 @@ using Npgsql;
 namespace MembershipLedger.Api.Web.Forms;
 
 /// <summary>What the page shows of an event: what, when it was recorded, by whom, through what and why.</summary>
-public sealed record RecordedEvent(long Sequence, string StreamKey, string Type, Instant RecordedAt, string? By, string? Through, string? Reason, string? GroupId);
+public sealed record RecordedEvent(
+    long Sequence, string StreamKey, string Type, Instant RecordedAt, string? By, string? Through, string? Reason, string? GroupId, string? GrantId);
 
 /// <summary>A refusal of the API as the page shows it: the API's title and detail, and each field's messages.</summary>
 public sealed record FormProblem(int Status, string Title, string? Detail, IReadOnlyDictionary<string, string[]> Errors)
@@ -40,7 +41,7 @@ public sealed record FormProblem(int Status, string Title, string? Detail, IRead
 public static class RecordedEvents
 {
     private static readonly string Columns =
-        $"seq_id, stream_id, type, timestamp, user_name, headers->>'{EventMetadata.Source}', headers->>'{EventMetadata.Reason}', coalesce(data->>'groupId', data->'details'->'groupIds'->>0)";
+        $"seq_id, stream_id, type, timestamp, user_name, headers->>'{EventMetadata.Source}', headers->>'{EventMetadata.Reason}', coalesce(data->>'groupId', data->'details'->'groupIds'->>0), data->>'grantId'";
 
     public static Task<IReadOnlyList<RecordedEvent>> ByCorrelationAsync(NpgsqlDataSource db, string correlationId, CancellationToken ct) =>
         ReadAsync(db, $"select {Columns} from {LedgerSchema.Name}.mt_events where correlation_id = $1 order by seq_id limit 500", ct, correlationId);
@@ -56,7 +57,7 @@ public static class RecordedEvents
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             events.Add(new RecordedEvent(reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
-                Instant.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(3)), Nullable(reader, 4), Nullable(reader, 5), Nullable(reader, 6), Nullable(reader, 7)));
+                Instant.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(3)), Nullable(reader, 4), Nullable(reader, 5), Nullable(reader, 6), Nullable(reader, 7), Nullable(reader, 8)));
         return events;
     }
 
