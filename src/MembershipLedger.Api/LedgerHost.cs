@@ -190,6 +190,7 @@ public static class LedgerHost
 
                  MembershipLedger is running at {address}
                  Open it in a browser: {address}/
+                   sign in with an API key to record: {address}/web/sign-in
                    a roster on a date: {address}/web/groups/tajik-wikimedians?date=2022-12-09
                    a grant's spend trail: {address}/web/grants/ma-strategy-salon-2019
                  Data: {databaseDescription}{(loaded ? " (sample groups loaded)" : "")}
