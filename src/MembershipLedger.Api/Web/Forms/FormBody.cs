@@ -30,7 +30,9 @@ public static partial class FormBody
             var text = values.GetValueOrDefault(field.Name)?.Trim() ?? "";
             if (field.InRoute)
             {
-                route[field.Name] = text;
+                // A fixed value (which member, which expense) is the one the form's address named and was checked for;
+                // what the browser sent back for it is ignored.
+                if (!(field.Fixed && route.ContainsKey(field.Name))) route[field.Name] = text;
                 continue;
             }
             if (text.Length == 0 && field.Kind != FieldKind.Check) continue;
