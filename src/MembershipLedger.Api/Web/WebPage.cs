@@ -1,7 +1,7 @@
 using MembershipLedger.Api.Groups;
+using Microsoft.AspNetCore.Components;
 using MembershipLedger.Api.Memberships;
 using MembershipLedger.Groups;
-using Microsoft.AspNetCore.Components;
 
 namespace MembershipLedger.Api.Web;
 
@@ -42,6 +42,26 @@ public abstract class WebPage : ComponentBase
     /// <summary>Whether the signed-in person may record for these groups: the pages show write actions only then.</summary>
     protected bool MayWrite(params string[] groupIds) =>
         Http?.User.Identity?.IsAuthenticated == true && Access.Permissions.WhyNotWrite(Http.User, groupIds) is null;
+
+    /// <summary>
+    /// Pages that record need a signed-in person: anyone else is sent to the sign-in page, which brings them back here.
+    /// True when the page was left for it.
+    /// </summary>
+    protected bool SentToSignIn()
+    {
+        if (Http!.User.Identity?.IsAuthenticated == true) return false;
+        Http.RequestServices.GetRequiredService<NavigationManager>()
+            .NavigateTo($"/web/sign-in?returnUrl={Uri.EscapeDataString(Http.Request.Path + Http.Request.QueryString)}");
+        return true;
+    }
+
+    /// <summary>Text a person pasted into <paramref name="field"/>, or the file they chose instead (read as UTF-8).</summary>
+    protected static async Task<string> PastedOrChosenAsync(IFormCollection form, string field, CancellationToken ct)
+    {
+        if (form.Files.GetFile("file") is not { Length: > 0 } file) return form[field].ToString();
+        using var reader = new StreamReader(file.OpenReadStream(), System.Text.Encoding.UTF8);
+        return await reader.ReadToEndAsync(ct);
+    }
 
     protected bool IsAdmin => Http is not null && Access.ApiKeyAuthentication.RoleOf(Http.User) == MembershipLedger.Access.AccessRole.Admin;
 

@@ -215,4 +215,46 @@ public sealed class Recording_in_the_browser(WebLedger web) : IClassFixture<WebL
         await Assertions.Expect(second.GetByLabel("Name")).ToHaveValueAsync("Wikimedians of Mali");
         Assert.DoesNotContain(failures, f => !f.StartsWith("console: Failed to load resource"));
     }
+
+    [Fact]
+    public async Task An_admin_checks_and_imports_an_export_and_erases_a_person_after_reading_what_will_go_and_what_stays()
+    {
+        var (page, failures) = await web.OpenAsync(expected: [HttpStatusCode.BadRequest]);
+        await web.SignInAsync(page, web.AdminKey);
+
+        // A group's export, taken with the session (a GET of the API), then checked on the import page: all already here.
+        var export = await page.APIRequest.GetAsync(At($"/groups/{Tajik}/export").ToString());
+        Assert.Equal(200, export.Status);
+        var lines = await export.TextAsync();
+        await page.GotoAsync(At("/web/admin").ToString());
+        await page.GetByLabel("Lines").FillAsync(lines);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check the file" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#import-check")).ToContainTextAsync("0 to append");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Import" })).ToHaveCountAsync(0);
+
+        // A line the ledger would refuse: named by its number, nothing appended.
+        var before = await web.EventCountAsync();
+        await page.GetByLabel("Lines").FillAsync("{\"id\":\"not-a-guid\"}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check the file" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("line 1");
+        Assert.Equal(before, await web.EventCountAsync());
+
+        await page.GotoAsync(At("/web/people/Kagansky").ToString());
+        await page.GetByRole(AriaRole.Link, new() { Name = "Erase their personal data…" }).ClickAsync();
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("What will be erased");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("tajik-wikimedians");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("What stays");
+        await WebLedger.ScreenshotAsync(page, "erasure-confirmation");
+        await page.GetByLabel("Why").FillAsync("Request by e-mail of 2026-11-20 (ticket 4411)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Erase Kagansky's personal data" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#f-confirm-error")).ToContainTextAsync("cannot be undone");
+        Assert.Equal(before, await web.EventCountAsync());
+
+        await page.GetByLabel("I understand this cannot be undone.").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Erase Kagansky's personal data" }).ClickAsync();
+        await Assertions.Expect(page.Locator("table.recorded")).ToContainTextAsync("personal data erased");
+        await page.GotoAsync(At($"/web/groups/{Tajik}").ToString());
+        await Assertions.Expect(page.Locator("table.roster")).Not.ToContainTextAsync("Kagansky");
+        Assert.DoesNotContain(failures, f => !f.StartsWith("console: Failed to load resource"));
+    }
 }

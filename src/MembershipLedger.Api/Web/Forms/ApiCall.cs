@@ -5,12 +5,26 @@ namespace MembershipLedger.Api.Web.Forms;
 
 /// <summary>A request the web sends to the ledger's own API on a person's behalf.</summary>
 public sealed record ApiRequest(string Method, string Target, byte[] Body, string ContentType = "application/json",
-    IReadOnlyDictionary<string, string>? Headers = null);
+    IReadOnlyDictionary<string, string>? Headers = null)
+{
+    /// <summary>The form's field holding the <c>Idempotency-Key</c> its page gave it: sent twice, it records once.</summary>
+    public const string KeyField = "_key";
+
+    /// <summary>The idempotency key a submitted form carries (a fresh one when it carries none fit to send).</summary>
+    public static Dictionary<string, string> Once(IFormCollection form) => new()
+    {
+        [Idempotency.Header] = form[KeyField].ToString() is { Length: > 0 and <= 64 } key && !key.Any(char.IsControl) ? key : Guid.NewGuid().ToString("N"),
+    };
+}
 
 /// <summary>What the API answered: its status, its body, and the correlation id its events were recorded under.</summary>
 public sealed record ApiAnswer(int Status, string? ContentType, byte[] Body, string CorrelationId, string? ETag)
 {
     public bool Succeeded => Status is >= 200 and < 300;
+
+    /// <summary>The answer's body read as the API wrote it (its JSON dialect).</summary>
+    public T Read<T>(HttpContext http) => JsonSerializer.Deserialize<T>(Body,
+        http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions)!;
 
     public JsonElement? Json
     {
