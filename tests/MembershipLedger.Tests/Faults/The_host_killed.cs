@@ -241,6 +241,18 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
         var history = await firstHttp.GetFromJsonAsync<JsonElement>("/people/Across Nodes/history");
         Assert.Single(history.GetProperty("entries").EnumerateArray());
 
+        // A browser session begun on one node is known to the other, which accepts the form (and its antiforgery token)
+        // the first node gave: both read the sessions and the data-protection keys from the database.
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false });
+        var signIn = await browser.GetStringAsync(new Uri(firstHttp.BaseAddress!, "/web/sign-in"));
+        Assert.Equal(HttpStatusCode.Found, (await browser.PostAsync(new Uri(firstHttp.BaseAddress!, "/web/sign-in"),
+            Form(("_handler", "sign-in"), ("__RequestVerificationToken", TokenOf(signIn)), ("key", key)))).StatusCode);
+        var form = await browser.GetStringAsync(new Uri(firstHttp.BaseAddress!, "/web/record/sign-up?groupId=group-0"));
+        var recorded = await browser.PostAsync(new Uri(secondHttp.BaseAddress!, "/web/record/sign-up?groupId=group-0"),
+            Form(("_handler", "record"), ("__RequestVerificationToken", TokenOf(form)), ("username", "Across Browsers")));
+        Assert.Equal(HttpStatusCode.Found, recorded.StatusCode);
+        Assert.StartsWith("/web/recorded/", new Uri(secondHttp.BaseAddress!, recorded.Headers.Location!).AbsolutePath);
+
         // The node running the history projection is killed; the survivor takes writes at once, and its reads say how
         // far behind the projections are until it has taken them over and caught up.
         const string projection = "history";
@@ -269,6 +281,12 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
         // ...and every table as a rebuild from the events makes it.
         await AssertWholeAsync();
     }
+
+    private static FormUrlEncodedContent Form(params (string Name, string Value)[] fields) =>
+        new(fields.Select(f => KeyValuePair.Create(f.Name, f.Value)));
+
+    private static string TokenOf(string page) => WebUtility.HtmlDecode(
+        System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value);
 
     /// <summary>The node number Wolverine gave a host, from its log.</summary>
     private static int NodeOf(LedgerProcess host) =>

@@ -51,6 +51,7 @@ public static class BrowserSessions
         authentication.Services.AddDataProtection().SetApplicationName("MembershipLedger");
         authentication.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
             .Configure<IDocumentStore>((keys, store) => keys.XmlRepository = new DataProtectionKeys(store));
+        authentication.Services.AddHostedService<FirstDataProtectionKey>();
     }
 
     /// <summary>The scheme every request is authenticated with: the default of the ledger's authentication.</summary>

@@ -1,5 +1,7 @@
 using System.Xml.Linq;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Npgsql;
 
 namespace MembershipLedger.Api.Web.Sessions;
 
@@ -26,4 +28,28 @@ public sealed class DataProtectionKeys(IDocumentStore store) : IXmlRepository
         session.Store(new DataProtectionKey(friendlyName, element.ToString(SaveOptions.DisableFormatting)));
         session.SaveChangesAsync().GetAwaiter().GetResult();
     }
+}
+
+/// <summary>
+/// Makes sure the key ring has a key before the host serves: nodes starting together take turns (an advisory lock), so
+/// the first creates the key and the others read it. Left to ASP.NET Core, each would create its own at its first
+/// request, and a cookie one node made would not open on the other until they next read the ring (a day later).
+/// Later keys are made two days before they are needed, which is time enough for every node to read them.
+/// </summary>
+public sealed class FirstDataProtectionKey(IKeyManager keys, NpgsqlDataSource db, IClock clock) : IHostedService
+{
+    private const long Lock = 7305112026;
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var take = new NpgsqlCommand($"select pg_advisory_xact_lock({Lock})", connection, transaction)) await take.ExecuteNonQueryAsync(ct);
+        var now = clock.GetCurrentInstant().ToDateTimeOffset();
+        if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now))
+            keys.CreateNewKey(now, now.AddDays(90));
+        await transaction.CommitAsync(ct);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }
