@@ -33,8 +33,16 @@ public sealed record FormProblem(int Status, string Title, string? Detail, IRead
 
     /// <summary>The messages for a field: under its own name, or under a part of it (<c>lines[2].amount</c> belongs to <c>lines</c>).</summary>
     public IEnumerable<string> For(string field) => Errors
-        .Where(e => e.Key == field || e.Key.StartsWith(field + "[", StringComparison.Ordinal) || e.Key.StartsWith(field + ".", StringComparison.Ordinal))
+        .Where(e => Belongs(e.Key, field))
         .SelectMany(e => e.Key == field ? e.Value : e.Value.Select(m => $"{e.Key[field.Length..].TrimStart('.')}: {m}"));
+
+    /// <summary>The messages no field of <paramref name="fields"/> shows (a header, the body, a route value): shown above the form.</summary>
+    public IEnumerable<(string Field, string Message)> Besides(IEnumerable<string> fields) => Errors
+        .Where(e => !fields.Any(f => Belongs(e.Key, f)))
+        .SelectMany(e => e.Value.Select(m => (e.Key, m)));
+
+    private static bool Belongs(string key, string field) =>
+        key == field || key.StartsWith(field + "[", StringComparison.Ordinal) || key.StartsWith(field + ".", StringComparison.Ordinal);
 }
 
 /// <summary>Reads the events a write recorded, or those recorded on a stream since a page was opened, straight from the event store.</summary>
