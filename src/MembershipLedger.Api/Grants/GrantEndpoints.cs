@@ -34,6 +34,26 @@ public static class GrantEndpoints
             .WithSummary("Every budget event and expense in date order, with running totals, per-line balances and flags");
         app.MapGet("/grants/{grantId}/spend-trail.csv", SpendTrailCsv).WithTags("Grants").Produces<string>(contentType: "text/csv")
             .ProducesValidationProblem().WithSummary("The whole spend trail as CSV, for a spreadsheet");
+        grants.MapGet("/report", Report).Produces<GrantReport>().ProducesValidationProblem()
+            .WithSummary("Budget against actual per line (variance and its percentage) and the funds received reconciled");
+        app.MapGet("/grants/{grantId}/report.csv", ReportCsv).WithTags("Grants").Produces<string>(contentType: "text/csv")
+            .ProducesValidationProblem().WithSummary("Budget against actual per line as CSV");
+    }
+
+    private static async Task<IResult> Report(string grantId, string? asOf, IQuerySession session, Reads db, CancellationToken ct)
+    {
+        if (await LoadAsync(session, grantId, ct) is not { } grant) return UnknownGrant(grantId);
+        if (!TryReadAsOf(asOf, out var date)) return Problems.Invalid("asOf", $"'{asOf}' is not a date such as 2019-09-30 {Moments.Span}.");
+        return TypedResults.Ok(await GrantReports.LoadAsync(db, grant, date, ct));
+    }
+
+    private static async Task<IResult> ReportCsv(string grantId, string? asOf, HttpContext http, IQuerySession session, Reads db, CancellationToken ct)
+    {
+        if (await LoadAsync(session, grantId, ct) is not { } grant) return UnknownGrant(grantId);
+        if (!TryReadAsOf(asOf, out var date)) return Problems.Invalid("asOf", $"'{asOf}' is not a date such as 2019-09-30 {Moments.Span}.");
+        var report = await GrantReports.LoadAsync(db, grant, date, ct);
+        var rows = report.Lines.Append(report.Total).Select(l => SpendTrailCsvFormat.ReportRow(l, report.Currency));
+        return TypedResults.Text(string.Join("\n", rows.Prepend(SpendTrailCsvFormat.ReportHeader)) + "\n", "text/csv; charset=utf-8");
     }
 
     private static async Task<IResult> ListForGroup(string groupId, IQuerySession session, CancellationToken ct)

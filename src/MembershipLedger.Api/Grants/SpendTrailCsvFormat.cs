@@ -15,6 +15,13 @@ public static class SpendTrailCsvFormat
         e.ExchangeRate?.ToString(CultureInfo.InvariantCulture) ?? "", currency, Field(e.Payee), Field(e.Description), Field(e.Reference),
         Money(e.SpentToDate), Money(e.Remaining), Field(string.Join(' ', e.Flags)), e.RecordedAt.ToString(), Field(e.RecordedBy), Field(e.Reason));
 
+    /// <summary>The report's budget against actual, a row per line and a total row, for a spreadsheet.</summary>
+    public const string ReportHeader = "line,category,budgeted,spent,variance,variance_percent,overspent,currency";
+
+    public static string ReportRow(ReportLine l, string currency) => string.Join(',',
+        Field(l.LineId), Field(l.Category), Money(l.Budgeted), Money(l.Spent), Money(l.Variance),
+        l.VariancePercent?.ToString("0.0", CultureInfo.InvariantCulture) ?? "", l.Overspent ? "yes" : "no", currency);
+
     private static string Money(decimal amount) => amount.ToString("0.00##", CultureInfo.InvariantCulture);
 
     // Quoted when needed; a leading =, +, - or @ is prefixed with ' so a spreadsheet shows text rather than running a formula.

@@ -16,6 +16,9 @@ public static class Configuration
         options.Events.MapEventType<ExpenseReversed>("expense-reversed");
         options.Events.MapEventType<FundsReturned>("funds-returned");
         options.Events.MapEventType<GrantClosed>("grant-closed");
+        options.Events.MapEventType<GrantAmended>("grant-amended");
+        options.Events.MapEventType<BudgetReallocated>("budget-reallocated");
+        options.Events.MapEventType<FundsReceived>("funds-received");
 
         // The grant's slim state is an inline snapshot: a grant with a hundred thousand expenses is not replayed
         // for each new one, and GET /grants reads what the last write wrote.

@@ -14,6 +14,9 @@ public sealed record ReverseExpense(Guid ExpenseId, LocalDate ReversedOn, string
 /// <summary>An expense as the spend trail holds it: what a reversal needs to know.</summary>
 public sealed record ExpenseFacts(Guid ExpenseId, string LineId, decimal AmountInGrantCurrency, bool Reversed);
 
+/// <summary>Record a disbursement as it arrived: sent in the grant's currency, received in <paramref name="Currency"/>.</summary>
+public sealed record ReceiveFunds(decimal Sent, string Currency, decimal Received, LocalDate ReceivedOn, string? Reference);
+
 /// <summary>Return unspent money to the grantor.</summary>
 public sealed record ReturnFunds(decimal Amount, LocalDate ReturnedOn, string? Reference);
 
@@ -34,6 +37,7 @@ public static class Spending
         if (command.SpentOn.LastDay < Plausibility.Earliest.InUtc().Date) return LedgerProblem.Field("spentOn", $"{command.SpentOn} predates Wikipedia; check the year.");
 
         decimal inGrantCurrency;
+        decimal? rate = null;
         if (command.Currency == grant.Currency)
         {
             if (command.ExchangeRate is not null and not 1m)
@@ -42,17 +46,32 @@ public static class Spending
         }
         else
         {
-            if (command.ExchangeRate is not { } rate)
-                return LedgerProblem.Field("exchangeRate", $"Paid in {command.Currency} from a {grant.Currency} grant: give the rate used ({grant.Currency} per 1 {command.Currency}).");
+            // No rate given: the money was paid out of what arrived in that currency, at the rate it arrived at.
+            rate = command.ExchangeRate ?? grant.ReceivedIn(command.Currency)?.Rate;
+            if (rate is null)
+                return LedgerProblem.Field("exchangeRate", $"Paid in {command.Currency} from a {grant.Currency} grant: give the rate used ({grant.Currency} per 1 {command.Currency}), "
+                    + $"or record the funds received in {command.Currency} first.");
             if (rate <= 0m) return LedgerProblem.Field("exchangeRate", "The exchange rate must be above zero.");
-            inGrantCurrency = Currencies.Round(command.Amount * rate, grant.Currency);
+            inGrantCurrency = Currencies.Round(command.Amount * rate.Value, grant.Currency);
             if (inGrantCurrency == 0m)
                 return LedgerProblem.Field("amount", $"{command.Amount} {command.Currency} rounds to nothing in {grant.Currency}.");
         }
 
-        return Decision.Accept(new ExpenseRecorded(grant.Id, command.ExpenseId, command.LineId, command.Amount, command.Currency,
-            command.Currency == grant.Currency ? null : command.ExchangeRate, inGrantCurrency, command.SpentOn,
-            command.Payee, command.Description, command.Receipt));
+        return Decision.Accept(new ExpenseRecorded(grant.Id, command.ExpenseId, command.LineId, command.Amount, command.Currency, rate, inGrantCurrency,
+            command.SpentOn, command.Payee, command.Description, command.Receipt,
+            rate is null ? null : command.ExchangeRate is null ? "funds-received" : "stated"));
+    }
+
+    /// <param name="today">Today's date in the group's time zone: money cannot have arrived later.</param>
+    public static Decision Receive(ReceiveFunds command, Grant grant, LocalDate today)
+    {
+        if (grant.IsClosed) return Budgeting.Closed(grant);
+        if (command.ReceivedOn > today) return LedgerProblem.Field("receivedOn", $"{command.ReceivedOn} is in the future.");
+        if (Money.Check("currency", "sent", command.Sent, grant.Currency) is { } badSent) return badSent;
+        if (Money.Check("currency", "received", command.Received, command.Currency) is { } badReceived) return badReceived;
+        if (command.Currency == grant.Currency && command.Received > command.Sent)
+            return LedgerProblem.Field("received", $"{command.Received} {grant.Currency} received is more than the {command.Sent} {grant.Currency} sent.");
+        return Decision.Accept(new FundsReceived(grant.Id, command.Sent, command.Currency, command.Received, command.ReceivedOn, command.Reference));
     }
 
     public static Decision Reverse(ReverseExpense command, Grant grant, ExpenseFacts? expense)

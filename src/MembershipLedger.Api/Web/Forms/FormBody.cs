@@ -78,20 +78,28 @@ public static partial class FormBody
                 return (channels, null);
             }
             case FieldKind.BudgetLines:
-            {
-                var lines = new JsonArray();
-                foreach (var (line, at) in Split(text).Select((l, i) => (l, i + 1)))
-                {
-                    var parts = line.Split('|', StringSplitOptions.TrimEntries);
-                    if (parts.Length != 3) return (null, $"line {at} should read \"id | category | amount\", e.g. \"venue | Venue and catering | 450\".");
-                    JsonNode budgeted = decimal.TryParse(parts[2], NumberStyles.Number, CultureInfo.InvariantCulture, out var a) ? a : parts[2];
-                    lines.Add(new JsonObject { ["id"] = parts[0], ["category"] = parts[1], ["amount"] = budgeted });
-                }
-                return (lines, null);
-            }
+                return Rows(text, ["id", "category", "amount"], "\"venue | Venue and catering | 450\"");
+            case FieldKind.Moves:
+                return Rows(text, ["from", "to", "amount"], "\"travel | venue | 250\"");
             default:
                 return (text, null);
         }
+    }
+
+    /// <summary>Lines of "a | b | amount" as objects with <paramref name="names"/>; the last is sent as a number when it reads as one.</summary>
+    private static (JsonNode? Value, string? Problem) Rows(string text, string[] names, string example)
+    {
+        var rows = new JsonArray();
+        foreach (var (line, at) in Split(text).Select((l, i) => (l, i + 1)))
+        {
+            var parts = line.Split('|', StringSplitOptions.TrimEntries);
+            if (parts.Length != names.Length) return (null, $"line {at} should read \"{string.Join(" | ", names)}\", e.g. {example}.");
+            var row = new JsonObject();
+            for (var i = 0; i < names.Length - 1; i++) row[names[i]] = parts[i];
+            row[names[^1]] = decimal.TryParse(parts[^1], NumberStyles.Number, CultureInfo.InvariantCulture, out var amount) ? amount : parts[^1];
+            rows.Add(row);
+        }
+        return (rows, null);
     }
 
     private static IEnumerable<string> Split(string text, params char[] also) =>

@@ -30,6 +30,8 @@ public enum FieldKind
     Channels,
     /// <summary>Budget lines, a line each: "id | category | amount".</summary>
     BudgetLines,
+    /// <summary>Moves between budget lines, a line each: "from | to | amount".</summary>
+    Moves,
 }
 
 /// <summary>A choice as the API names it and as a person reads it.</summary>

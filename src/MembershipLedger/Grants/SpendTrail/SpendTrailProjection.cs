@@ -29,6 +29,9 @@ public sealed class SpendTrailProjection : EventProjection
         IncludeType<ExpenseReversed>();
         IncludeType<FundsReturned>();
         IncludeType<GrantClosed>();
+        IncludeType<GrantAmended>();
+        IncludeType<BudgetReallocated>();
+        IncludeType<FundsReceived>();
 
         var table = new Table(LedgerSchema.GrantEntries);
         table.AddColumn<long>("seq").AsPrimaryKey();
@@ -42,6 +45,9 @@ public sealed class SpendTrailProjection : EventProjection
         table.AddColumn<string>("line_id");
         table.AddColumn<string>("category");
         table.AddColumn("budget_delta", "numeric").NotNull();
+        // What the entry added to the award: its total on the award's first row, the change on an amendment's. A trail
+        // as of a date counts the total as amended by then.
+        table.AddColumn("awarded_delta", "numeric").NotNull().DefaultValueByExpression("0");
         table.AddColumn("spent_delta", "numeric").NotNull();
         table.AddColumn("returned_delta", "numeric").NotNull();
         table.AddColumn("paid_amount", "numeric");
@@ -67,7 +73,7 @@ public sealed class SpendTrailProjection : EventProjection
     private sealed record Entry(
         string? LineId, string? Category, decimal Budget, decimal Spent, decimal Returned, PartialDate On,
         decimal? PaidAmount = null, string? PaidCurrency = null, decimal? Rate = null, string? Payee = null,
-        string? Description = null, string? Reference = null, Guid? ExpenseId = null);
+        string? Description = null, string? Reference = null, Guid? ExpenseId = null, decimal Awarded = 0m);
 
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
@@ -79,15 +85,16 @@ public sealed class SpendTrailProjection : EventProjection
                 $"""
                  insert into {LedgerSchema.GrantEntries}
                    (seq, ordinal, grant_id, entry_type, effective_on, effective_text, line_id, category, budget_delta, spent_delta, returned_delta,
-                    paid_amount, paid_currency, exchange_rate, payee, description, reference, expense_id, recorded_at, recorded_by, reason, source, recorded)
-                 values (?, ?, ?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?, ?, ?::jsonb)
+                    paid_amount, paid_currency, exchange_rate, payee, description, reference, expense_id, recorded_at, recorded_by, reason, source, recorded,
+                    awarded_delta)
+                 values (?, ?, ?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?, ?, ?::jsonb, ?)
                  on conflict do nothing
                  """,
                 e.Sequence, ordinal++, grantId, e.EventTypeName, entry.On.LastDay.ToDateOnly(), entry.On.ToString(), SqlValue.OrNull(entry.LineId), SqlValue.OrNull(entry.Category),
                 entry.Budget, entry.Spent, entry.Returned, SqlValue.OrNull(entry.PaidAmount), SqlValue.OrNull(entry.PaidCurrency), SqlValue.OrNull(entry.Rate),
                 SqlValue.OrNull(entry.Payee), SqlValue.OrNull(entry.Description), SqlValue.OrNull(entry.Reference), SqlValue.OrNull(entry.ExpenseId),
                 e.Timestamp.ToUniversalTime(), SqlValue.OrNull(e.UserName), SqlValue.OrNull(EventMetadata.ReasonOf(e)), SqlValue.OrNull(EventMetadata.SourceOf(e)),
-                JsonSerializer.Serialize(e.Data, e.Data.GetType(), Json.Options));
+                JsonSerializer.Serialize(e.Data, e.Data.GetType(), Json.Options), entry.Awarded);
         }
         return ValueTask.CompletedTask;
     }
@@ -96,14 +103,25 @@ public sealed class SpendTrailProjection : EventProjection
     {
         // An award without lines still leaves a row, so the trail opens with it.
         GrantAwarded a => (a.GrantId, a.Lines.Count == 0
-            ? [new Entry(null, null, 0m, 0m, 0m, a.AwardedOn, Description: a.Purpose)]
-            : a.Lines.Select(l => new Entry(l.LineId, l.Category, l.Amount, 0m, 0m, a.AwardedOn, Description: a.Purpose)).ToList()),
+            ? [new Entry(null, null, 0m, 0m, 0m, a.AwardedOn, Description: a.Purpose, Awarded: a.Total)]
+            : a.Lines.Select((l, i) => new Entry(l.LineId, l.Category, l.Amount, 0m, 0m, a.AwardedOn, Description: a.Purpose, Awarded: i == 0 ? a.Total : 0m)).ToList()),
+        GrantAmended m => (m.GrantId, [new Entry(null, null, 0m, 0m, 0m, m.ApprovedOn,
+            Description: $"Total amended from {m.PreviousTotal} to {m.Total}", Reference: m.ApprovalReference, Awarded: m.Total - m.PreviousTotal)]),
+        // One request, a row per line it touches: taken from one, given to the other, under the same event.
+        BudgetReallocated r => (r.GrantId, r.Moves.SelectMany(m => new[]
+        {
+            new Entry(m.FromLineId, null, -m.Amount, 0m, 0m, r.ApprovedOn, Description: $"Moved to {m.ToLineId}", Reference: r.ApprovalReference),
+            new Entry(m.ToLineId, null, m.Amount, 0m, 0m, r.ApprovedOn, Description: $"Moved from {m.FromLineId}", Reference: r.ApprovalReference),
+        }).ToList()),
         BudgetLineAdded l => (l.GrantId, [new Entry(l.Line.LineId, l.Line.Category, l.Line.Amount, 0m, 0m, l.RevisedOn)]),
         BudgetLineRevised r => (r.GrantId, [new Entry(r.LineId, r.Category, r.Amount - r.PreviousAmount, 0m, 0m, r.RevisedOn)]),
         ExpenseRecorded x => (x.GrantId, [new Entry(x.LineId, null, 0m, x.AmountInGrantCurrency, 0m, x.SpentOn,
             x.Amount, x.Currency, x.ExchangeRate, x.Payee, x.Description, x.Receipt, x.ExpenseId)]),
         ExpenseReversed r => (r.GrantId, [new Entry(r.LineId, null, 0m, -r.AmountInGrantCurrency, 0m, r.ReversedOn, ExpenseId: r.ExpenseId)]),
         FundsReturned f => (f.GrantId, [new Entry(null, null, 0m, 0m, f.Amount, f.ReturnedOn, Reference: f.Reference)]),
+        // What arrived, in the currency it arrived in and at the rate it gives; the amount sent is in the recorded event.
+        FundsReceived r => (r.GrantId, [new Entry(null, null, 0m, 0m, 0m, r.ReceivedOn, r.Received, r.Currency, new Receipts(r.Currency, r.Sent, r.Received).Rate,
+            Description: $"Received {r.Received} {r.Currency} of {r.Sent} sent", Reference: r.Reference)]),
         GrantClosed c => (c.GrantId, [new Entry(null, null, 0m, 0m, 0m, c.ClosedOn, Reference: c.FinalReportUrl)]),
         _ => ("", []),
     };

@@ -16,7 +16,7 @@ public sealed record SpendTrailView(
     LocalDate? AsOf, string Status, SpendTotals Totals, IReadOnlyList<LineBalance> Lines, long EntryCount,
     IReadOnlyList<TrailEntry> Entries, long? NextAfter);
 
-/// <param name="Awarded">The grant's total.</param>
+/// <param name="Awarded">The grant's total, as amended by the date asked about.</param>
 /// <param name="Budgeted">Allocated to budget lines.</param>
 /// <param name="Unallocated">Awarded but on no line.</param>
 /// <param name="Remaining">Awarded, less spent, less returned.</param>
@@ -71,12 +71,13 @@ public static class SpendTrailQuery
                 (select c.category from {LedgerSchema.GrantEntries} c
                  where c.grant_id = $1 and c.line_id = entries.line_id and c.category is not null and c.effective_on <= $2
                  order by c.effective_on desc, c.seq desc, c.ordinal desc limit 1) as category,
-                sum(budget_delta) as budgeted, sum(spent_delta) as spent, sum(returned_delta) as returned, count(*) as entries,
+                sum(budget_delta) as budgeted, sum(spent_delta) as spent, sum(returned_delta) as returned, sum(awarded_delta) as awarded, count(*) as entries,
                 bool_or(entry_type = 'grant-closed') as closed,
                 coalesce(sum(budget_delta) filter (where before), 0) as budgeted_before, coalesce(sum(spent_delta) filter (where before), 0) as spent_before,
-                coalesce(sum(returned_delta) filter (where before), 0) as returned_before
+                coalesce(sum(returned_delta) filter (where before), 0) as returned_before,
+                coalesce(sum(awarded_delta) filter (where before), 0) as awarded_before
          from (
-           select e.line_id, e.entry_type, e.budget_delta, e.spent_delta, e.returned_delta, ({Order}) < (
+           select e.line_id, e.entry_type, e.budget_delta, e.spent_delta, e.returned_delta, e.awarded_delta, ({Order}) < (
                     select {Order} from {LedgerSchema.GrantEntries} where grant_id = $1 and effective_on <= $2
                     order by {Order} offset $3 limit 1) as before
            from {LedgerSchema.GrantEntries} e where grant_id = $1 and effective_on <= $2) entries
@@ -100,7 +101,7 @@ public static class SpendTrailQuery
 
         var lines = new List<LineBalance>();
         var entries = new List<TrailEntry>();
-        decimal spent = 0m, returned = 0m, spentBefore = 0m, returnedBefore = 0m;
+        decimal spent = 0m, returned = 0m, awarded = 0m, spentBefore = 0m, returnedBefore = 0m, awardedBefore = 0m;
         long count = 0;
         var closed = false;
         var lineBefore = new Dictionary<string, (decimal Budget, decimal Spent)>(StringComparer.Ordinal);
@@ -113,6 +114,8 @@ public static class SpendTrailQuery
                 var (budgeted, lineSpent) = (Column<decimal>("budgeted"), Column<decimal>("spent"));
                 spent += lineSpent;
                 returned += Column<decimal>("returned");
+                awarded += Column<decimal>("awarded");
+                awardedBefore += Column<decimal>("awarded_before");
                 count += Column<long>("entries");
                 closed |= Column<bool>("closed");
                 spentBefore += Column<decimal>("spent_before");
@@ -124,7 +127,7 @@ public static class SpendTrailQuery
             await reader.NextResultAsync(ct);
 
             // Running balances continue from the sums before the page, entry by entry.
-            var (spentToDate, returnedToDate) = (spentBefore, returnedBefore);
+            var (spentToDate, returnedToDate, awardedToDate) = (spentBefore, returnedBefore, awardedBefore);
             var position = after;
             while (await reader.ReadAsync(ct))
             {
@@ -134,6 +137,7 @@ public static class SpendTrailQuery
                 var (budgetChange, spentChange, returnedChange) = (Column<decimal>("budget_delta"), Column<decimal>("spent_delta"), Column<decimal>("returned_delta"));
                 spentToDate += spentChange;
                 returnedToDate += returnedChange;
+                awardedToDate += Column<decimal>("awarded_delta");
                 var line = (Budget: 0m, Spent: 0m);
                 if (lineId is not null)
                 {
@@ -148,21 +152,21 @@ public static class SpendTrailQuery
                     // Flagged when it cannot fall within the period at all; "2019" against a 2019 period is not.
                     if (effectiveOn.LastDay < grant.PeriodStart.FirstDay || effectiveOn.FirstDay > grant.PeriodEnd.LastDay) flags.Add("outside-grant-period");
                     if (line.Spent > line.Budget) flags.Add("overspends-line");
-                    if (spentToDate + returnedToDate > grant.Total) flags.Add("exceeds-grant");
+                    if (spentToDate + returnedToDate > awardedToDate) flags.Add("exceeds-grant");
                     if (Column<bool>("reversed")) flags.Add("reversed");
                 }
                 entries.Add(new TrailEntry(
                     ++position, Column<long>("seq"), type, effectiveOn, lineId, Column<string>("category"),
                     budgetChange, spentChange, returnedChange, Column<decimal?>("paid_amount"), Column<string>("paid_currency"), Column<decimal?>("exchange_rate"),
                     Column<string>("payee"), Column<string>("description"), Column<string>("reference"), Column<Guid?>("expense_id"),
-                    spentToDate, grant.Total - spentToDate - returnedToDate, flags,
+                    spentToDate, awardedToDate - spentToDate - returnedToDate, flags,
                     Instant.FromDateTimeOffset(Column<DateTimeOffset>("recorded_at")), Column<string>("recorded_by"), Column<string>("reason"),
                     Column<string>("source"), Column<string>("recorded") is { } recorded ? JsonDocument.Parse(recorded).RootElement.Clone() : null));
             }
         }
 
         var budgetedTotal = lines.Sum(l => l.Budgeted);
-        var totals = new SpendTotals(grant.Total, budgetedTotal, grant.Total - budgetedTotal, spent, returned, grant.Total - spent - returned);
+        var totals = new SpendTotals(awarded, budgetedTotal, awarded - budgetedTotal, spent, returned, awarded - spent - returned);
         var nextAfter = entries.Count > 0 && entries[^1].Position < count ? entries[^1].Position : (long?)null;
         return new SpendTrailView(grant.Id, grant.GroupId, grant.Grantor, grant.Program, grant.Currency, grant.PeriodStart, grant.PeriodEnd,
             asOf, closed ? "closed" : "open", totals, lines, count, entries, nextAfter);
