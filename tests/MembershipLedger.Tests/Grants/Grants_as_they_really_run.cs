@@ -132,4 +132,77 @@ public class Grants_as_they_really_run(LedgerApp app) : LedgerTest(app)
         Assert.Contains("prizes,Prizes,2050.00,2100.00,-50.00,-2.4,yes,USD", csv);
         Assert.EndsWith("total,Total,10000.00,2252.04,7747.96,77.5,no,USD\n", csv);
     }
+
+    private async Task<JsonElement> PasteTable(string grant, string table, bool dryRun, HttpStatusCode expected = HttpStatusCode.OK, string? spentOn = null) =>
+        await Expect(await Client.PostAsync($"/grants/{grant}/finance-table?dryRun={(dryRun ? "true" : "false")}{(spentOn is null ? "" : $"&spentOn={spentOn}")}",
+            new StringContent(table, System.Text.Encoding.UTF8, "text/plain")), expected);
+
+    private async Task AwardedWithoutLines(string id, decimal total)
+    {
+        await MoroccanGroup(Client);
+        await Expect(await PostAsync($"/groups/{Morocco}/grants", new
+        {
+            id, grantor = "Wikimedia Foundation", program = "Rapid Grants", purpose = "Editathons", periodStart = "2019-01-01", periodEnd = "2019-12-31",
+            currency = "USD", total, awardedOn = "2019-01-10",
+        }), HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_USD_finance_table_with_two_overspent_lines_and_a_total_off_by_five_cents_is_checked_then_recorded_once()
+    {
+        await AwardedWithoutLines("ma-rapid-2019", 10000m);
+        var before = await App.EventCountAsync();
+
+        var dry = await PasteTable("ma-rapid-2019", FinanceTableTests.Rendered, dryRun: true);
+        Assert.Equal(before, await App.EventCountAsync());
+        Assert.False(dry.GetProperty("refused").GetBoolean());
+        Assert.Equal((4, 4), (dry.GetProperty("linesAdded").GetInt32(), dry.GetProperty("expenses").GetInt32()));
+        var mismatches = dry.GetProperty("mismatches").EnumerateArray().ToList();
+        Assert.Equal(2, mismatches.Count);
+        Assert.Equal(("spent", 9932.55m, 9932.50m, 0.05m), (mismatches[0].GetProperty("column").GetString(), mismatches[0].GetProperty("stated").GetDecimal(),
+            mismatches[0].GetProperty("computed").GetDecimal(), mismatches[0].GetProperty("off").GetDecimal()));
+        Assert.Equal(-0.05m, mismatches[1].GetProperty("off").GetDecimal());
+
+        await PasteTable("ma-rapid-2019", FinanceTableTests.Rendered, dryRun: false, spentOn: "2019-11");
+        Assert.Equal(before + 8, await App.EventCountAsync());
+        var trail = await GetJson(Client, "/grants/ma-rapid-2019/spend-trail");
+        var overspent = trail.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("overspent").GetBoolean()).Select(l => l.GetProperty("category").GetString()).Order();
+        Assert.Equal(["Catering", "Venue rental"], overspent);
+        Assert.Equal(9932.50m, trail.GetProperty("totals").GetProperty("spent").GetDecimal());
+
+        // The same table again: every line unchanged, every expense already recorded, nothing appended.
+        var again = await PasteTable("ma-rapid-2019", FinanceTableTests.Rendered, dryRun: false);
+        Assert.Equal((0, 0, 0), (again.GetProperty("linesAdded").GetInt32(), again.GetProperty("linesRevised").GetInt32(), again.GetProperty("expenses").GetInt32()));
+        Assert.All(again.GetProperty("rows").EnumerateArray(), r => Assert.Equal("already recorded", r.GetProperty("expense").GetString()));
+        Assert.Equal(before + 8, await App.EventCountAsync());
+    }
+
+    [Fact]
+    public async Task A_USD_grant_spent_in_pesos_takes_the_received_rate_adds_the_zero_line_and_names_the_total_1200_pesos_short()
+    {
+        await AwardedWithoutLines("mx-editathons-2019", 3500m);
+        // Before the funds arrived, pesos have no rate: the table is refused whole.
+        var early = await PasteTable("mx-editathons-2019", FinanceTableTests.Wikitext, dryRun: true);
+        Assert.True(early.GetProperty("refused").GetBoolean());
+        Assert.Contains("record the funds received in MXN first", early.GetProperty("rows")[0].GetProperty("problem").GetString());
+        var before = await App.EventCountAsync();
+        await PasteTable("mx-editathons-2019", FinanceTableTests.Wikitext, dryRun: false, expected: HttpStatusCode.Conflict);
+        Assert.Equal(before, await App.EventCountAsync());
+
+        await Expect(await PostAsync("/grants/mx-editathons-2019/receipts", new { sent = 3500m, currency = "MXN", received = 59500m, receivedOn = "2019-02-01" }), HttpStatusCode.OK);
+        var dry = await PasteTable("mx-editathons-2019", FinanceTableTests.Wikitext, dryRun: true);
+        var off = Assert.Single(dry.GetProperty("mismatches").EnumerateArray());
+        Assert.Equal((63500m, 64700m, -1200m, "MXN"), (off.GetProperty("stated").GetDecimal(), off.GetProperty("computed").GetDecimal(),
+            off.GetProperty("off").GetDecimal(), off.GetProperty("currency").GetString()));
+        await PasteTable("mx-editathons-2019", FinanceTableTests.Wikitext, dryRun: false, spentOn: "2019-06");
+
+        var report = await GetJson(Client, "/grants/mx-editathons-2019/report");
+        var lines = report.GetProperty("lines").EnumerateArray().ToDictionary(l => l.GetProperty("category").GetString()!);
+        Assert.Equal((2000m, 2000.00m), (lines["Editathon venue"].GetProperty("budgeted").GetDecimal(), lines["Editathon venue"].GetProperty("spent").GetDecimal()));
+        Assert.Equal(1558.82m, lines["Food"].GetProperty("spent").GetDecimal());       // 26,500 MXN at 0.05882353
+        Assert.Equal((0m, 247.06m), (lines["Transport for volunteers"].GetProperty("budgeted").GetDecimal(), lines["Transport for volunteers"].GetProperty("spent").GetDecimal()));
+        Assert.True(lines["Transport for volunteers"].GetProperty("overspent").GetBoolean());
+        var mxn = Assert.Single(report.GetProperty("received").EnumerateArray());
+        Assert.Equal((64700m, -5200m), (mxn.GetProperty("paid").GetDecimal(), mxn.GetProperty("leftInCurrency").GetDecimal()));
+    }
 }
