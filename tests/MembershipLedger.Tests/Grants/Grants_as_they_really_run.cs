@@ -168,6 +168,10 @@ public class Grants_as_they_really_run(LedgerApp app) : LedgerTest(app)
         var trail = await GetJson(Client, "/grants/ma-rapid-2019/spend-trail");
         var overspent = trail.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("overspent").GetBoolean()).Select(l => l.GetProperty("category").GetString()).Order();
         Assert.Equal(["Catering", "Venue rental"], overspent);
+        // The lines are dated with the award: each expense is counted against its approved line, and only those two overspend.
+        var flagged = trail.GetProperty("entries").EnumerateArray().Where(e => e.GetProperty("flags").EnumerateArray().Any(f => f.GetString() == "overspends-line"))
+            .Select(e => e.GetProperty("lineId").GetString()).Order();
+        Assert.Equal(["catering", "venue-rental"], flagged);
         Assert.Equal(9932.50m, trail.GetProperty("totals").GetProperty("spent").GetDecimal());
 
         // The same table again: every line unchanged, every expense already recorded, nothing appended.

@@ -257,4 +257,36 @@ public sealed class Recording_in_the_browser(WebLedger web) : IClassFixture<WebL
         await Assertions.Expect(page.Locator("table.roster")).Not.ToContainTextAsync("Kagansky");
         Assert.DoesNotContain(failures, f => !f.StartsWith("console: Failed to load resource"));
     }
+
+    [Fact]
+    public async Task A_finance_table_pasted_on_a_grant_shows_the_total_five_cents_off_then_its_report_has_the_variances()
+    {
+        var (page, failures) = await web.OpenAsync();
+        await web.SignInAsync(page, web.AdminKey);
+        var awarded = await page.APIRequest.PostAsync(At("/groups/wikimedians-of-mali/grants").ToString(), new()
+        {
+            Headers = new Dictionary<string, string> { ["X-Api-Key"] = web.AdminKey },
+            DataObject = new { id = "ml-rapid-2025", grantor = "Wikimedia Foundation", program = "Rapid Grants", purpose = "Editathons",
+                               periodStart = "2025-01", periodEnd = "2025-12", awardedOn = "2025-01-10", currency = "USD", total = 10000m },
+        });
+        Assert.Equal(201, awarded.Status);
+
+        await page.GotoAsync(At("/web/grants/ml-rapid-2025").ToString());
+        await page.GetByRole(AriaRole.Link, new() { Name = "a finance table" }).ClickAsync();
+        await page.GetByLabel("The table").FillAsync(Grants.FinanceTableTests.Rendered);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check the table" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#mismatches")).ToContainTextAsync("the table states 9,932.55 USD, the rows give 9,932.50 USD: off by 0.05 USD");
+        await Assertions.Expect(page.Locator("table.dry-run tbody tr")).ToHaveCountAsync(4);
+        await WebLedger.ScreenshotAsync(page, "finance-table-dry-run");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record 4 budget lines and 4 expenses" }).ClickAsync();
+        await Assertions.Expect(page.Locator("table.recorded tbody tr")).ToHaveCountAsync(8);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to where you were" }).ClickAsync();
+        var venue = page.Locator("table.lines tbody tr", new() { HasText = "Venue rental" });
+        await Assertions.Expect(venue).ToContainTextAsync("-106.75 USD");
+        await Assertions.Expect(venue).ToContainTextAsync("-2.4 %");
+        await Assertions.Expect(page.Locator("table.lines tfoot")).ToContainTextAsync("67.50 USD");
+        await WebLedger.ScreenshotAsync(page, "finance-table-report");
+        Assert.Empty(failures);
+    }
 }

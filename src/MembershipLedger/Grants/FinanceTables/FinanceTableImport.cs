@@ -21,7 +21,8 @@ public sealed record FinanceTableReport(
 /// <summary>
 /// Turns a finance table into the grant's events through the same decisions as the API's: each row's approved amount
 /// revises (or adds) its budget line, its spending records an expense on it. Cuts come before increases, so a table that
-/// moves money between lines fits within the award. One refused row and nothing is recorded. An expense's id is made
+/// moves money between lines fits within the award; the lines are dated with the award, so the trail counts each expense
+/// against its approved line. One refused row and nothing is recorded. An expense's id is made
 /// from the grant, the line and the amount, so importing the same table again records nothing twice.
 /// </summary>
 public static class FinanceTableImport
@@ -50,7 +51,9 @@ public static class FinanceTableImport
             };
         }
 
-        // The budget first, cuts before increases: the table may move money between lines within the award.
+        // The budget first, cuts before increases: the table may move money between lines within the award. Its approved
+        // amounts are the budget as approved, so they are dated with the award, before any spending they cover.
+        var approvedOn = LocalDate.Min(grant.AwardedOn.FirstDay, today);
         foreach (var (row, lineId) in rows.Where(r => r.Row.Approved is not null)
                      .OrderBy(r => r.Row.Approved!.Value - (state.Lines.GetValueOrDefault(r.LineId)?.Budgeted ?? 0m)))
         {
@@ -59,7 +62,7 @@ public static class FinanceTableImport
                 outcomes[row.Line] = outcomes[row.Line] with { Problem = $"Approved amounts are in the grant's currency, {grant.Currency}; this row says {currency}." };
                 continue;
             }
-            var decision = Budgeting.Revise(new ReviseBudget(lineId, row.Label, row.Approved.Value, today), state);
+            var decision = Budgeting.Revise(new ReviseBudget(lineId, row.Label, row.Approved.Value, approvedOn), state);
             if (decision.Problem is { Name: "nothing-changed" }) outcomes[row.Line] = outcomes[row.Line] with { Budget = "unchanged" };
             else if (decision.Problem is { } problem) outcomes[row.Line] = outcomes[row.Line] with { Problem = problem.Detail };
             else
