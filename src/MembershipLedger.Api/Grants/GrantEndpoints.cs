@@ -119,4 +119,16 @@ public static class GrantAnswers
 
     public static async Task<IResult> OkAsync(IQuerySession session, string grantId, HttpContext http) =>
         TypedResults.Ok(await CurrentAsync(session, grantId, http));
+
+    /// <summary>
+    /// The shape of most grant writes: the grant must exist, the decision is taken with today's date in its group's zone,
+    /// and the answer is the grant as the write left it.
+    /// </summary>
+    public static async Task<IResult> DecideAsync(string grantId, IEventStream<Grant> stream, IDocumentSession session, IClock clock,
+        CancellationToken ct, Func<Grant, LocalDate, Decision> decide)
+    {
+        if (stream.Aggregate is not { } grant) return Unknown(grantId);
+        var today = await GroupProfiles.TodayAsync(session, grant.GroupId, clock, ct);
+        return Outcome.Append(stream, decide(grant, today), http => OkAsync(session, grant.Id, http));
+    }
 }

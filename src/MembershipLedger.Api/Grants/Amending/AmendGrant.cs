@@ -1,4 +1,3 @@
-using MembershipLedger.Api.Groups;
 using MembershipLedger.Grants;
 
 namespace MembershipLedger.Api.Grants.Amending;
@@ -15,13 +14,8 @@ public static class AmendGrantEndpoint
 {
     [WolverinePost("/grants/{grantId}/amendments"), Tags("Grants"), EndpointSummary("Amend the award's total (up or down), as approved on a date")]
     [ProducesResponseType<GrantResponse>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Post(string grantId, AmendmentRequest request,
+    public static Task<IResult> Post(string grantId, AmendmentRequest request,
         [WriteAggregate("grantId", Required = false)] IEventStream<Grant> stream, IDocumentSession session, IClock clock, CancellationToken ct)
-    {
-        if (stream.Aggregate is not { } grant) return GrantAnswers.Unknown(grantId);
-        var today = await GroupProfiles.TodayAsync(session, grant.GroupId, clock, ct);
-        return Outcome.Append(stream,
-            Budgeting.Amend(new AmendGrant(request.Total, request.ApprovalReference, request.ApprovedOn ?? today, request.Reason), grant, today),
-            http => GrantAnswers.OkAsync(session, grant.Id, http));
-    }
+        => GrantAnswers.DecideAsync(grantId, stream, session, clock, ct,
+            (grant, today) => Budgeting.Amend(new AmendGrant(request.Total, request.ApprovalReference, request.ApprovedOn ?? today, request.Reason), grant, today));
 }

@@ -1,4 +1,3 @@
-using MembershipLedger.Api.Groups;
 using MembershipLedger.Grants;
 
 namespace MembershipLedger.Api.Grants.Reallocating;
@@ -18,13 +17,8 @@ public static class ReallocateBudgetEndpoint
     [WolverinePost("/grants/{grantId}/reallocations"), Tags("Grants"),
      EndpointSummary("Move amounts between budget lines as one approved change request (all the moves, or none)")]
     [ProducesResponseType<GrantResponse>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Post(string grantId, ReallocationRequest request,
+    public static Task<IResult> Post(string grantId, ReallocationRequest request,
         [WriteAggregate("grantId", Required = false)] IEventStream<Grant> stream, IDocumentSession session, IClock clock, CancellationToken ct)
-    {
-        if (stream.Aggregate is not { } grant) return GrantAnswers.Unknown(grantId);
-        var today = await GroupProfiles.TodayAsync(session, grant.GroupId, clock, ct);
-        var moves = request.Moves.Select(m => new BudgetMove(m.From, m.To, m.Amount)).ToList();
-        return Outcome.Append(stream, Budgeting.Reallocate(new ReallocateBudget(moves, request.ApprovalReference, request.ApprovedOn ?? today), grant, today),
-            http => GrantAnswers.OkAsync(session, grant.Id, http));
-    }
+        => GrantAnswers.DecideAsync(grantId, stream, session, clock, ct, (grant, today) => Budgeting.Reallocate(
+            new ReallocateBudget([.. request.Moves.Select(m => new BudgetMove(m.From, m.To, m.Amount))], request.ApprovalReference, request.ApprovedOn ?? today), grant, today));
 }

@@ -1,4 +1,3 @@
-using MembershipLedger.Api.Groups;
 using MembershipLedger.Grants;
 
 namespace MembershipLedger.Api.Grants.ReceivingFunds;
@@ -17,13 +16,8 @@ public static class ReceiveFundsEndpoint
     [WolverinePost("/grants/{grantId}/receipts"), Tags("Grants"),
      EndpointSummary("Record funds received: sent in the grant's currency, received in the local one (expenses in it take its rate)")]
     [ProducesResponseType<GrantResponse>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Post(string grantId, ReceiptRequest request,
+    public static Task<IResult> Post(string grantId, ReceiptRequest request,
         [WriteAggregate("grantId", Required = false)] IEventStream<Grant> stream, IDocumentSession session, IClock clock, CancellationToken ct)
-    {
-        if (stream.Aggregate is not { } grant) return GrantAnswers.Unknown(grantId);
-        var today = await GroupProfiles.TodayAsync(session, grant.GroupId, clock, ct);
-        return Outcome.Append(stream,
-            Spending.Receive(new ReceiveFunds(request.Sent, request.Currency, request.Received, request.ReceivedOn ?? today, request.Reference), grant, today),
-            http => GrantAnswers.OkAsync(session, grant.Id, http));
-    }
+        => GrantAnswers.DecideAsync(grantId, stream, session, clock, ct,
+            (grant, today) => Spending.Receive(new ReceiveFunds(request.Sent, request.Currency, request.Received, request.ReceivedOn ?? today, request.Reference), grant, today));
 }

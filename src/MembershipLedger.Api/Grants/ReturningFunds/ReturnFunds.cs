@@ -1,6 +1,4 @@
-using MembershipLedger.Api.Groups;
 using MembershipLedger.Grants;
-using MembershipLedger.Groups;
 
 namespace MembershipLedger.Api.Grants.ReturningFunds;
 
@@ -12,12 +10,8 @@ public static class ReturnFundsEndpoint
 {
     [WolverinePost("/grants/{grantId}/returns"), Tags("Grants"), EndpointSummary("Record unspent funds returned to the grantor")]
     [ProducesResponseType<GrantResponse>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Post(string grantId, ReturnRequest request,
+    public static Task<IResult> Post(string grantId, ReturnRequest request,
         [WriteAggregate("grantId", Required = false)] IEventStream<Grant> stream, IDocumentSession session, IClock clock, CancellationToken ct)
-    {
-        if (stream.Aggregate is not { } grant) return GrantAnswers.Unknown(grantId);
-        var today = await GroupProfiles.TodayAsync(session, grant.GroupId, clock, ct);
-        return Outcome.Append(stream, Spending.Return(new global::MembershipLedger.Grants.ReturnFunds(request.Amount, request.ReturnedOn ?? today, request.Reference), grant, today),
-            http => GrantAnswers.OkAsync(session, grant.Id, http));
-    }
+        => GrantAnswers.DecideAsync(grantId, stream, session, clock, ct,
+            (grant, today) => Spending.Return(new global::MembershipLedger.Grants.ReturnFunds(request.Amount, request.ReturnedOn ?? today, request.Reference), grant, today));
 }
