@@ -72,4 +72,19 @@ public class Importing_signature_lists(LedgerApp app) : LedgerTest(app)
         await Expect(await Client.PostAsync($"/groups/{Tajik}/imports/signatures", huge), HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal(count, await App.EventCountAsync());
     }
+
+    [Fact]
+    public async Task An_IPv6_contributor_on_the_list_is_reported_as_anonymous_and_is_not_a_member()
+    {
+        await RegisteredTajikGroup(Client);
+        var report = await ImportList(SignatureListTests.TajikList + "\n# 2001:db8::7 (talk) 11:40, 9 December 2022 (UTC)", dryRun: false);
+
+        var anonymous = Assert.Single(report.GetProperty("people").EnumerateArray(), p => p.GetProperty("outcome").GetString() == "anonymous");
+        Assert.Equal("2001:db8::7", anonymous.GetProperty("username").GetString());
+        Assert.Contains("not an account, so not a member", anonymous.GetProperty("detail").GetString());
+        Assert.Empty(report.GetProperty("notUnderstood").EnumerateArray());
+        Assert.Equal(13, report.GetProperty("signUps").GetInt32());
+        var roster = await GetJson(Client, $"/groups/{Tajik}/roster");
+        Assert.DoesNotContain("2001:db8::7", roster.ToString());
+    }
 }

@@ -138,4 +138,20 @@ public class SignatureListTests
         Assert.Null(signature);
         Assert.Contains(why, problem);
     }
+
+    [Fact]
+    public void Anonymous_contributors_are_read_as_such_never_as_members_and_never_as_not_understood()
+    {
+        var reading = SignatureList.Read("""
+            # {{unsigned|203.0.113.7|10:00, 9 December 2022 (UTC)}}
+            # 2001:db8::1 (talk) 11:13, 9 December 2022 (UTC)
+            — Preceding unsigned comment added by 198.51.100.23 (talk) 12:08, 9 December 2022 (UTC)
+            # [[Special:Contributions/2001:db8:85a3::8a2e:370:7334|2001:db8:85a3::8a2e:370:7334]] 12:08, 9 December 2022 (UTC)
+            # --Farorud (talk) 11:13, 9 December 2022 (UTC)
+            """);
+
+        Assert.Equal(["203.0.113.7", "2001:db8::1", "198.51.100.23", "2001:db8:85a3::8a2e:370:7334"], reading.Anonymous.Select(a => a.Address));
+        Assert.Equal("Farorud", Assert.Single(reading.Signatures).Username);
+        Assert.Empty(reading.Unread);
+    }
 }

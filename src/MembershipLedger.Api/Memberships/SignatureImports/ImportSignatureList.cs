@@ -39,7 +39,7 @@ public static class ImportSignatureListEndpoint
         if (string.IsNullOrWhiteSpace(text)) return Problems.Invalid("body", "is empty: paste the list's lines, one signature a line.");
 
         var reading = SignatureList.Read(text);
-        if (reading.Signatures.Count == 0 && reading.Repeats.Count == 0)
+        if (reading.Signatures.Count == 0 && reading.Repeats.Count == 0 && reading.Anonymous.Count == 0)
             return Problems.Invalid("body", $"No signature could be read from the list ({reading.Unread.Count} line(s) not understood); "
                 + "paste its lines as the page shows them, e.g. \"--Farorud (talk) 11:13, 9 December 2022 (UTC)\".");
         Recording.Stamp(session, http, http.Request.Query["reason"].ToString() is { Length: > 0 and <= 500 } reason ? reason : null);

@@ -56,6 +56,9 @@ public static class SignatureImport
             }
             people.Add(new SignatureOutcome(signature.Line, signature.Username, signature.SignedAt, signature.Zone, signature.ZoneAssumed, outcome, detail));
         }
+        foreach (var anonymous in reading.Anonymous)
+            people.Add(new SignatureOutcome(anonymous.Line, anonymous.Address, null, null, false, "anonymous",
+                $"An anonymous contributor (IP address {anonymous.Address}); not an account, so not a member."));
         foreach (var (repeat, firstLine) in reading.Repeats)
             people.Add(new SignatureOutcome(repeat.Line, repeat.Username, repeat.SignedAt, repeat.Zone, repeat.ZoneAssumed, "listed-again",
                 $"Listed first on line {firstLine}; one person is one member."));

@@ -14,9 +14,15 @@ public sealed record Signature(int Line, string Username, Instant? SignedAt, str
 /// <summary>A line that was not understood, and why.</summary>
 public sealed record UnreadLine(int Line, string Text, string Why);
 
+/// <summary>A line signed by an anonymous contributor: an IP address, which is no account and so no member.</summary>
+public sealed record AnonymousLine(int Line, string Address, string Text);
+
 /// <summary>A list as read: one signature per person (the earliest when listed twice), and the lines not understood.</summary>
 /// <param name="Repeats">Lines naming someone already listed, with the line of their first signature.</param>
-public sealed record SignatureListReading(IReadOnlyList<Signature> Signatures, IReadOnlyList<(Signature Repeat, int FirstLine)> Repeats, IReadOnlyList<UnreadLine> Unread);
+/// <param name="Anonymous">Lines signed by an IP address (an unsigned-comment template, a contributions link): read, never members.</param>
+public sealed record SignatureListReading(
+    IReadOnlyList<Signature> Signatures, IReadOnlyList<(Signature Repeat, int FirstLine)> Repeats, IReadOnlyList<UnreadLine> Unread,
+    IReadOnlyList<AnonymousLine> Anonymous);
 
 /// <summary>
 /// Reads a Meta-Wiki "Interested in participating" list, as a reader copies it from the rendered page or as its
@@ -103,10 +109,32 @@ public static partial class SignatureList
     [GeneratedRegex(@"~{3,5}")]
     private static partial Regex Tildes();
 
+    // Where an anonymous contributor's address stands: an unsigned-comment template ({{unsigned|203.0.113.7|…}},
+    // {{Unsigned IP|…}}, {{unsigned2|date|address}}), a contributions or user-talk link, the English template's rendered
+    // "Preceding unsigned comment added by 203.0.113.7", or a bare address where a name would be.
+    [GeneratedRegex(@"(?<![\w:.])(?<address>(?:\d{1,3}\.){3}\d{1,3}|(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?)(?![\w:.])")]
+    private static partial Regex AddressCandidate();
+
+    /// <summary>The IP address a line is signed with, when the place of the signature's name holds one.</summary>
+    private static string? AnonymousAddress(string text, int timeAt)
+    {
+        var before = timeAt >= 0 ? text[..timeAt] : text;
+        foreach (Match m in AddressCandidate().Matches(before))
+        {
+            if (!System.Net.IPAddress.TryParse(m.Groups["address"].Value, out var address)) continue;
+            var around = before[..m.Index];
+            var signs = Regex.IsMatch(around, @"(\{\{\s*unsigned[^|}]*\|[^}]*$)|(Contributions|Beiträge|Contribuciones|Вклад)/\s*$|(?:User[ _]talk|Discussion[ _]utilisateur|Benutzer[ _]Diskussion|Usuario[ _]discusión|Обсуждение[ _]участника)\s*:\s*$|unsigned comment added by\s*$", RegexOptions.IgnoreCase)
+                        || before[(m.Index + m.Length)..].TrimStart().StartsWith('(') || before.Trim().TrimStart('-', '—', '–', ' ').StartsWith(m.Value, StringComparison.Ordinal);
+            if (signs) return address.ToString();
+        }
+        return null;
+    }
+
     public static SignatureListReading Read(string text)
     {
         var signatures = new List<Signature>();
         var unread = new List<UnreadLine>();
+        var anonymous = new List<AnonymousLine>();
         var lines = text.Replace("\r\n", "\n").Split('\n');
         for (var i = 0; i < lines.Length && i < MaxLines; i++)
         {
@@ -114,7 +142,8 @@ public static partial class SignatureList
             if (raw.Length == 0) continue;
             var (signature, why) = ReadLine(i + 1, raw);
             if (signature is not null) signatures.Add(signature);
-            else unread.Add(new UnreadLine(i + 1, raw, why!));
+            else if (why!.StartsWith(AnonymousMark, StringComparison.Ordinal)) anonymous.Add(new AnonymousLine(i + 1, why[AnonymousMark.Length..], raw));
+            else unread.Add(new UnreadLine(i + 1, raw, why));
         }
         if (lines.Length > MaxLines)
             unread.Add(new UnreadLine(MaxLines + 1, "", $"Only the first {MaxLines} lines are read; split the list."));
@@ -128,10 +157,13 @@ public static partial class SignatureList
             kept.Add(first);
             repeats.AddRange(group.Where(s => s != first).Select(s => (s, first.Line)));
         }
-        return new SignatureListReading(kept.OrderBy(s => s.Line).ToList(), repeats.OrderBy(r => r.Item1.Line).ToList(), unread);
+        return new SignatureListReading(kept.OrderBy(s => s.Line).ToList(), repeats.OrderBy(r => r.Item1.Line).ToList(), unread, anonymous);
     }
 
-    /// <summary>Reads one line: a signature, or why not.</summary>
+    /// <summary>How <see cref="ReadLine"/> says a line is signed by an IP address: this, then the address.</summary>
+    public const string AnonymousMark = "anonymous:";
+
+    /// <summary>Reads one line: a signature, or why not (<see cref="AnonymousMark"/> and the address for an anonymous contributor).</summary>
     public static (Signature? Signature, string? Why) ReadLine(int number, string line)
     {
         var text = ToolSuffix().Replace(line, "");
@@ -142,6 +174,7 @@ public static partial class SignatureList
         // The time: the last one on the line is the signature's (an earlier one may be part of a comment).
         var (time, zone, assumed, timeAt, timeProblem) = FindTime(text);
         if (timeProblem is not null) return (null, timeProblem);
+        if (AnonymousAddress(text, timeAt) is { } address) return (null, AnonymousMark + address);
 
         string? name;
         var isWikitext = text.Contains("[[", StringComparison.Ordinal) || text.Contains("{{", StringComparison.Ordinal);
