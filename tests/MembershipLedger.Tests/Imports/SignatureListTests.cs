@@ -154,4 +154,15 @@ public class SignatureListTests
         Assert.Equal("Farorud", Assert.Single(reading.Signatures).Username);
         Assert.Empty(reading.Unread);
     }
+    [Fact]
+    public void In_wikitext_the_link_names_the_account_and_a_custom_display_name_is_kept_beside_it()
+    {
+        var reading = SignatureList.Read("""
+            # [[User:Zwiadowca21|<span style="color:green">'''Zwiadowca'''</span>]] ([[User talk:Zwiadowca21|talk]]) 18:20, 1 October 2018 (UTC)
+            # [[User:Farorud|Farorud]] ([[User talk:Farorud|talk]]) 11:13, 9 December 2022 (UTC)
+            """);
+
+        Assert.Equal(("Zwiadowca21", "Zwiadowca"), (reading.Signatures[0].Username, reading.Signatures[0].Shown));
+        Assert.Null(reading.Signatures[1].Shown);
+    }
 }

@@ -54,6 +54,8 @@ public static class SignatureImport
                 if (looksLike.Count > 0) detail = $"Looks like {string.Join(", ", looksLike)}, already in the group: perhaps one person signing twice.";
                 if (!dryRun) stream.AppendMany(decision.Events);
             }
+            if (signature.Shown is { } shown)
+                detail = string.Join(" ", new[] { $"The page shows '{shown}'; the signature's link names the account {signature.Username}, the member.", detail }.Where(d => d is not null));
             people.Add(new SignatureOutcome(signature.Line, signature.Username, signature.SignedAt, signature.Zone, signature.ZoneAssumed, outcome, detail));
         }
         foreach (var anonymous in reading.Anonymous)

@@ -9,7 +9,9 @@ namespace MembershipLedger.Memberships.SignatureLists;
 /// <param name="SignedAt">The signature's instant, or null for a line without a time (an undated sign-up).</param>
 /// <param name="Zone">The zone abbreviation the time was read in; "UTC" when the line gave none (Meta's default).</param>
 /// <param name="ZoneAssumed">True when the line gave no zone and UTC was assumed.</param>
-public sealed record Signature(int Line, string Username, Instant? SignedAt, string? Zone, bool ZoneAssumed, string Text);
+/// <param name="Shown">The name the signature displays when it differs from the account its link names (a custom
+/// signature): the account is the member, and the report shows both.</param>
+public sealed record Signature(int Line, string Username, Instant? SignedAt, string? Zone, bool ZoneAssumed, string Text, string? Shown = null);
 
 /// <summary>A line that was not understood, and why.</summary>
 public sealed record UnreadLine(int Line, string Text, string Why);
@@ -177,6 +179,7 @@ public static partial class SignatureList
         if (AnonymousAddress(text, timeAt) is { } address) return (null, AnonymousMark + address);
 
         string? name;
+        string? shown = null;
         var isWikitext = text.Contains("[[", StringComparison.Ordinal) || text.Contains("{{", StringComparison.Ordinal);
         if (isWikitext)
         {
@@ -184,6 +187,10 @@ public static partial class SignatureList
             if (!link.Success) link = WikitextUserTemplate().Match(text);
             if (!link.Success) return (null, "is wikitext without a user link ([[User:…]]).");
             name = System.Net.WebUtility.HtmlDecode(link.Groups["name"].Value);
+            // [[User:Account|Shown name]]: the link's target is the account; the text is only what the page shows.
+            var rest = text[(link.Index + link.Length)..];
+            if (rest.StartsWith('|') && rest.IndexOf("]]", StringComparison.Ordinal) is var end and > 1)
+                shown = Regex.Replace(System.Net.WebUtility.HtmlDecode(rest[1..end]), @"<[^>]+>|'{2,}", "").Trim();
         }
         else
         {
@@ -202,7 +209,8 @@ public static partial class SignatureList
         var username = Usernames.Normalize(name);
         if (Usernames.Invalid(username, isOrganization: false) is { } invalid) return (null, $"the name '{Shorten(username)}' {invalid}.");
         if (username.Split(' ').Length > 6) return (null, $"'{Shorten(username)}' reads as a sentence, not an account name.");
-        return (new Signature(number, username, time, time is null ? null : zone, assumed, line), null);
+        if (shown is { Length: > 0 } && Usernames.Normalize(shown) == username) shown = null;
+        return (new Signature(number, username, time, time is null ? null : zone, assumed, line, shown is { Length: > 0 } ? shown : null), null);
     }
 
     private static (Instant? Time, string? Zone, bool Assumed, int At, string? Problem) FindTime(string text)
