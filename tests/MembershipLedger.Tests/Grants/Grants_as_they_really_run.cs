@@ -209,4 +209,36 @@ public class Grants_as_they_really_run(LedgerApp app) : LedgerTest(app)
         var mxn = Assert.Single(report.GetProperty("received").EnumerateArray());
         Assert.Equal((64700m, -5200m), (mxn.GetProperty("paid").GetDecimal(), mxn.GetProperty("leftInCurrency").GetDecimal()));
     }
+
+    [Fact]
+    public async Task A_grant_not_yet_recorded_is_awarded_from_its_table_with_what_the_query_says_of_it()
+    {
+        await MoroccanGroup(Client);
+        const string grant = "ma-from-table-2019";
+        const string award = "groupId=wikimedia-ma&grantor=Wikimedia%20Foundation&program=Rapid%20Grants&periodStart=2019-01&periodEnd=2019-12&awardedOn=2019-01-10";
+        async Task<HttpResponseMessage> Paste(HttpClient client, string query, bool dryRun) =>
+            await client.PostAsync($"/grants/{grant}/finance-table?dryRun={(dryRun ? "true" : "false")}&{query}",
+                new StringContent(FinanceTableTests.Rendered, System.Text.Encoding.UTF8, "text/plain"));
+        var before = await App.EventCountAsync();
+
+        var missing = await Expect(await Paste(Client, "groupId=wikimedia-ma&periodStart=2019-01", dryRun: true), HttpStatusCode.BadRequest);
+        Assert.Equal(["grantor", "periodEnd", "program"], missing.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order());
+        var tajikOrganizer = await App.ClientAsync("Darafsh", MembershipLedger.Access.AccessRole.Organizer, Tajik);
+        await Expect(await Paste(tajikOrganizer, award, dryRun: false), HttpStatusCode.Forbidden);
+
+        var dry = await Expect(await Paste(Client, award, dryRun: true), HttpStatusCode.OK);
+        Assert.Equal((4, 4, false), (dry.GetProperty("linesAdded").GetInt32(), dry.GetProperty("expenses").GetInt32(), dry.GetProperty("refused").GetBoolean()));
+        Assert.Equal(before, await App.EventCountAsync());
+
+        await Expect(await Paste(Client, award, dryRun: false), HttpStatusCode.OK);
+        Assert.Equal(before + 5, await App.EventCountAsync()); // the award, its four lines in it, and four expenses
+        var recorded = await GetJson(Client, $"/grants/{grant}");
+        Assert.Equal((10000m, "USD", 9932.50m), (recorded.GetProperty("total").GetDecimal(), recorded.GetProperty("currency").GetString(), recorded.GetProperty("spent").GetDecimal()));
+        Assert.Equal(4, recorded.GetProperty("lines").GetArrayLength());
+
+        // Pasted again, the grant exists: nothing new.
+        var again = await Expect(await Paste(Client, award, dryRun: false), HttpStatusCode.OK);
+        Assert.Equal(0, again.GetProperty("expenses").GetInt32());
+        Assert.Equal(before + 5, await App.EventCountAsync());
+    }
 }

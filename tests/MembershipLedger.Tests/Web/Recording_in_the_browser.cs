@@ -289,4 +289,30 @@ public sealed class Recording_in_the_browser(WebLedger web) : IClassFixture<WebL
         await WebLedger.ScreenshotAsync(page, "finance-table-report");
         Assert.Empty(failures);
     }
+
+    [Fact]
+    public async Task A_grant_is_recorded_from_its_finance_table_on_the_group_page_and_a_missing_period_is_said_beside_its_field()
+    {
+        var (page, failures) = await web.OpenAsync(expected: [HttpStatusCode.BadRequest]);
+        await web.SignInAsync(page, web.AdminKey);
+        await page.GotoAsync(At("/web/groups/wikimedians-of-mali").ToString());
+        await page.GetByRole(AriaRole.Link, new() { Name = "a grant from its finance table" }).ClickAsync();
+        await page.GetByLabel("Grant id").FillAsync("ml-wikitext-2019");
+        await page.GetByLabel("Grantor").FillAsync("Wikimedia Foundation");
+        await page.GetByLabel("Program", new() { Exact = true }).FillAsync("Rapid Grants");
+        await page.GetByLabel("Period from").FillAsync("2019-01");
+        await page.GetByLabel("The table").FillAsync(Grants.FinanceTableTests.Rendered);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check the table" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".field.invalid")).ToContainTextAsync("is required");
+        await Assertions.Expect(page.GetByLabel("Grant id")).ToHaveValueAsync("ml-wikitext-2019");
+
+        await page.GetByLabel("Period to").FillAsync("2019-12");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check the table" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record the award, 4 budget lines and 4 expenses" }).ClickAsync();
+        await Assertions.Expect(page.Locator("table.recorded")).ToContainTextAsync("grant awarded");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to where you were" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#awarded")).ToHaveTextAsync("10,000.00 USD");
+        await Assertions.Expect(page.Locator("#spent")).ToHaveTextAsync("9,932.50 USD");
+        Assert.DoesNotContain(failures, f => !f.StartsWith("console: Failed to load resource"));
+    }
 }

@@ -11,7 +11,10 @@ namespace MembershipLedger.Api.Grants.FinanceTables;
 /// <summary>
 /// A Meta-Wiki "Finances" table pasted as text (wikitext or the rendered table) and read into the grant's budget lines and
 /// expenses (<see cref="FinanceTableImport"/>): <c>?dryRun=true</c> shows what it understood, the sums, each stated total
-/// that does not match its rows and by how much, and what it could not read; without it, the same is recorded.
+/// that does not match its rows and by how much, and what it could not read; without it, the same is recorded. For a grant
+/// not recorded yet, the query names what the table does not say (<c>groupId</c>, <c>grantor</c>, <c>program</c>,
+/// <c>periodStart</c>, <c>periodEnd</c>; optionally <c>purpose</c>, <c>awardedOn</c>, <c>currency</c>) and the award is
+/// recorded from the table too.
 /// </summary>
 public static class ImportFinanceTableEndpoint
 {
@@ -24,17 +27,40 @@ public static class ImportFinanceTableEndpoint
     [WolverinePost("/grants/{grantId}/finance-table"), Tags("Grants"),
      EndpointSummary("Read a Meta-Wiki finance table into budget lines and expenses (?dryRun=true shows what would be recorded; ?spentOn= dates its expenses)")]
     [ProducesResponseType<FinanceTableReport>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Post(string grantId, string? spentOn, HttpContext http,
+    public static async Task<IResult> Post(string grantId, string? spentOn, string? groupId, string? grantor, string? program, string? purpose,
+        string? periodStart, string? periodEnd, string? awardedOn, string? currency, HttpContext http,
         [WriteAggregate("grantId", Required = false)] IEventStream<Grant> stream, IDocumentSession session, NpgsqlDataSource db, IClock clock)
     {
         if (!InterchangeEndpoints.TryDryRun(http, out var dryRun, out var problem)) return problem!;
-        if (stream.Aggregate is not { } grant) return GrantAnswers.Unknown(grantId);
-        PartialDate? day = null;
-        if (spentOn is not null)
+        var errors = new FieldErrors();
+        PartialDate? Date(string field, string? text, bool required)
         {
-            if (!PartialDate.TryParse(spentOn, out var parsed)) return Problems.Invalid("spentOn", $"'{spentOn}' is not a date such as 2019, 2019-09 or 2019-09-30.");
-            day = parsed;
+            if (text is null)
+            {
+                if (required) errors.Add(field, "is required to record the award from the table: the table does not say it.");
+                return null;
+            }
+            if (PartialDate.TryParse(text, out var parsed)) return parsed;
+            errors.Add(field, $"'{text}' is not a date such as 2019, 2019-09 or 2019-09-30.");
+            return null;
         }
+        var day = Date("spentOn", spentOn, required: false);
+        AwardDetails? award = null;
+        if (stream.Aggregate is null)
+        {
+            // No such grant: its award is recorded from the table, with what the query says of it.
+            if (groupId is null) return GrantAnswers.Unknown(grantId);
+            if (!Slugs.IsSlug(grantId)) errors.Add("grantId", Slugs.Rule);
+            foreach (var (field, value) in new[] { ("grantor", grantor), ("program", program) })
+                if (string.IsNullOrWhiteSpace(value)) errors.Add(field, "is required to record the award from the table: the table does not say it.");
+            var (start, end, on) = (Date("periodStart", periodStart, true), Date("periodEnd", periodEnd, true), Date("awardedOn", awardedOn, false));
+            if (errors.Problem() is { } missing) return missing;
+            if (await GroupProfiles.LoadAsync(session, groupId, http.RequestAborted) is null) return Problems.UnknownGroup(groupId);
+            if (Access.Permissions.RefuseWrite(http.User, [groupId]) is { } refused) return refused;
+            award = new AwardDetails(grantId, groupId, grantor!.Trim(), program!.Trim(), string.IsNullOrWhiteSpace(purpose) ? "As reported in its finance table" : purpose.Trim(),
+                start!.Value, end!.Value, on, currency?.Trim());
+        }
+        if (errors.Problem() is { } bad) return bad;
         string text;
         try
         {
@@ -53,9 +79,11 @@ public static class ImportFinanceTableEndpoint
             return Problems.Invalid("body", $"No row of a finance table could be read ({reading.NotUnderstood.Count} line(s) not understood); paste the table's rows, "
                 + "e.g. \"Venue | 4,500 USD | 4,606.75 USD | (106.75 USD)\", or its wikitext.");
 
-        var recorded = await RecordedExpensesAsync(db, grant.Id, http.RequestAborted);
-        var today = await GroupProfiles.TodayAsync(session, grant.GroupId, clock, http.RequestAborted);
-        var (report, events) = FinanceTableImport.Plan(reading, grant, day ?? grant.PeriodEnd, today, dryRun, recorded);
+        var grant = stream.Aggregate;
+        var today = await GroupProfiles.TodayAsync(session, grant?.GroupId ?? award!.GroupId, clock, http.RequestAborted);
+        var (report, events) = grant is null
+            ? FinanceTableImport.PlanAward(reading, award!, day ?? award!.PeriodEnd, today, dryRun, clock.GetCurrentInstant())
+            : FinanceTableImport.Plan(reading, grant, day ?? grant.PeriodEnd, today, dryRun, await RecordedExpensesAsync(db, grant.Id, http.RequestAborted));
         if (dryRun) return TypedResults.Ok(report);
         if (report.Refused)
             return TypedResults.Problem($"{report.Rows.Count(r => r.Problem is not null)} row(s) cannot be recorded; nothing was. {string.Join(" ", report.Rows.Where(r => r.Problem is not null).Select(r => $"Line {r.Line} ({r.Label}): {r.Problem}"))}",

@@ -25,8 +25,46 @@ public sealed record FinanceTableReport(
 /// against its approved line. One refused row and nothing is recorded. An expense's id is made
 /// from the grant, the line and the amount, so importing the same table again records nothing twice.
 /// </summary>
+/// <summary>What a finance table does not say of its grant, for an award recorded from it.</summary>
+public sealed record AwardDetails(string GrantId, string GroupId, string Grantor, string Program, string Purpose, PartialDate PeriodStart,
+    PartialDate PeriodEnd, PartialDate? AwardedOn, string? Currency);
+
 public static class FinanceTableImport
 {
+    /// <summary>
+    /// The award read from the table: its lines are the rows' approved amounts (a "-" is a zero line), its total the
+    /// Total row's approved amount (else the rows' sum), its currency the one the approved column names. Then the rows'
+    /// spending, as for a grant already recorded.
+    /// </summary>
+    public static (FinanceTableReport Report, IReadOnlyList<object> Events) PlanAward(
+        FinanceReading reading, AwardDetails award, PartialDate spentOn, LocalDate today, bool dryRun, Instant now)
+    {
+        var currencies = reading.Rows.Concat(reading.Totals).Select(r => r.Approved?.Currency).Where(c => c is not null).Distinct().ToList();
+        var currency = award.Currency ?? (currencies.Count == 1 ? currencies[0] : null);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var lines = reading.Rows.Where(r => r.Approved is not null)
+            .Select(r => new BudgetLine(LineIdOf(r.Label, null, ids), r.Label, r.Approved!.Value)).ToList();
+        var total = reading.Totals.FirstOrDefault(t => t.Approved is not null)?.Approved!.Value ?? lines.Sum(l => l.Amount);
+        var decision = currency is null
+            ? LedgerProblem.Field("currency", currencies.Count == 0
+                ? "The approved amounts name no currency: give the grant's (currency=USD)."
+                : $"The approved amounts name several currencies ({string.Join(", ", currencies)}): a grant has one.")
+            : Budgeting.Award(new AwardGrant(award.GrantId, award.GroupId, award.Grantor, award.Program, award.Purpose, award.PeriodStart, award.PeriodEnd,
+                currency, total, lines, award.AwardedOn ?? award.PeriodStart, null), null);
+        if (decision.Problem is { } refused)
+        {
+            var report = new FinanceTableReport(award.GrantId, currency ?? "", dryRun, true,
+                [new RowOutcome(0, "The award", "", new TableAmount(total, currency), null, null, null, null, refused.Detail)],
+                reading.Sums, reading.Totals, reading.Mismatches, reading.NotUnderstood, 0, 0, 0);
+            return (report, []);
+        }
+        var awarded = (GrantAwarded)decision.Events.Single();
+        var grant = Grant.Create(new JasperFx.Events.Event<GrantAwarded>(awarded) { Timestamp = now.ToDateTimeOffset() });
+        var (spending, events) = Plan(reading, grant, spentOn, today, dryRun, new HashSet<Guid>());
+        return (spending with { LinesAdded = lines.Count, Rows = [.. spending.Rows.Select(r => r.Budget == "unchanged" ? r with { Budget = "added" } : r)] },
+            spending.Refused ? [] : [awarded, .. events]);
+    }
+
     public const string Payee = "As reported in the grant's finance table";
 
     /// <param name="recorded">Which of <see cref="ExpenseIdOf"/>'s ids the grant already holds.</param>
@@ -104,9 +142,9 @@ public static class FinanceTableImport
     }
 
     /// <summary>The row's budget line: the grant's line of that category, or a new one named after the label.</summary>
-    private static string LineIdOf(string label, Grant grant, HashSet<string> taken)
+    private static string LineIdOf(string label, Grant? grant, HashSet<string> taken)
     {
-        var existing = grant.Lines.FirstOrDefault(l => string.Equals(l.Value.Category, label, StringComparison.OrdinalIgnoreCase) || l.Key == label).Key;
+        var existing = grant?.Lines.FirstOrDefault(l => string.Equals(l.Value.Category, label, StringComparison.OrdinalIgnoreCase) || l.Key == label).Key;
         var id = existing ?? (Slugs.From(label) is { Length: >= 3 } slug ? slug : $"line-{Slugs.From(label)}".TrimEnd('-'));
         if (!Slugs.IsSlug(id)) id = $"line-{taken.Count + 1}";
         var first = id;
