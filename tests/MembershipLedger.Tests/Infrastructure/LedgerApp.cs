@@ -70,9 +70,10 @@ public sealed class LedgerApp : IAsyncLifetime
     public async Task ResetAsync()
     {
         await CaughtUpAsync();
-        // Not Marten's DeleteAllDocuments: it truncates every mt_ table, the daemon's progression with them.
+        // Not Marten's DeleteAllDocuments: it truncates every mt_ table, the daemon's progression with them. The host's
+        // data-protection keys stay too: the running host protects cookies and form tokens with them.
         var documents = (string?)await ExecuteSqlAsync(
-            $"select string_agg(format('%I.%I', schemaname, tablename), ', ') from pg_tables where schemaname = '{LedgerSchema.Name}' and tablename like 'mt\\_doc\\_%'");
+            $"select string_agg(format('%I.%I', schemaname, tablename), ', ') from pg_tables where schemaname = '{LedgerSchema.Name}' and tablename like 'mt\\_doc\\_%' and tablename <> 'mt_doc_dataprotectionkey'");
         await ExecuteSqlAsync(
             $"truncate {string.Join(", ", [.. LedgerSchema.ProjectionTables, EventChain.Table, LedgerProjections.DeadLetterTable,
                 $"{LedgerSchema.Name}.mt_events", $"{LedgerSchema.Name}.mt_streams", .. documents is null ? Array.Empty<string>() : [documents]])} cascade");

@@ -150,7 +150,7 @@ public sealed class Recording_in_the_browser(WebLedger web) : IClassFixture<WebL
         var (page, failures) = await web.OpenAsync();
         await web.SignInAsync(page, web.AdminKey);
         await page.GotoAsync(At("/web/groups/wikimedians-of-mali").ToString());
-        await page.GetByRole(AriaRole.Link, new() { Name = "a grant" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "a grant", Exact = true }).ClickAsync();
         await page.GetByLabel("Id").FillAsync("ml-test-rapid-2026");
         await page.GetByLabel("Grantor").FillAsync("Wikimedia Foundation");
         await page.GetByLabel("Program").FillAsync("Rapid Grants");

@@ -36,7 +36,7 @@ public sealed class DataProtectionKeys(IDocumentStore store) : IXmlRepository
 /// request, and a cookie one node made would not open on the other until they next read the ring (a day later).
 /// Later keys are made two days before they are needed, which is time enough for every node to read them.
 /// </summary>
-public sealed class FirstDataProtectionKey(IKeyManager keys, NpgsqlDataSource db, IClock clock) : IHostedService
+public sealed class FirstDataProtectionKey(IKeyManager keys, NpgsqlDataSource db) : IHostedService
 {
     private const long Lock = 7305112026;
 
@@ -45,7 +45,9 @@ public sealed class FirstDataProtectionKey(IKeyManager keys, NpgsqlDataSource db
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var take = new NpgsqlCommand($"select pg_advisory_xact_lock({Lock})", connection, transaction)) await take.ExecuteNonQueryAsync(ct);
-        var now = clock.GetCurrentInstant().ToDateTimeOffset();
+        // The system's clock, not the ledger's: data protection dates its keys by it (a test's fixed ledger clock would
+        // make a key that expired long ago).
+        var now = TimeProvider.System.GetUtcNow();
         if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now))
             keys.CreateNewKey(now, now.AddDays(90));
         await transaction.CommitAsync(ct);
