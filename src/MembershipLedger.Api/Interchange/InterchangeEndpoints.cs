@@ -52,10 +52,25 @@ public static class InterchangeEndpoints
         return false;
     }
 
-    /// <summary>A text body of at most <paramref name="maxBytes"/>, which must be UTF-8.</summary>
-    public static async Task<string> ReadTextAsync(HttpRequest request, int maxBytes)
+    /// <summary>
+    /// A text body of at most <paramref name="maxBytes"/>, which must be UTF-8 and not empty; or the problem to answer
+    /// (413 naming the limit, 400 naming the body). <paramref name="what"/> says what the text is: "A signature list".
+    /// </summary>
+    public static async Task<(string? Text, IResult? Problem)> ReadTextAsync(HttpRequest request, int maxBytes, string what, string example)
     {
-        using var reader = new StreamReader(new LimitedStream(request.Body, maxBytes), new UTF8Encoding(false, throwOnInvalidBytes: true));
-        return await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+        try
+        {
+            using var reader = new StreamReader(new LimitedStream(request.Body, maxBytes), new UTF8Encoding(false, throwOnInvalidBytes: true));
+            var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+            return string.IsNullOrWhiteSpace(text) ? (null, Problems.Invalid("body", $"is empty: paste {example}.")) : (text, null);
+        }
+        catch (LimitedStream.TooLongException)
+        {
+            return (null, Problems.TooLarge($"{what} is at most {maxBytes / 1024} KB."));
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, Problems.Invalid("body", "is not UTF-8 text."));
+        }
     }
 }

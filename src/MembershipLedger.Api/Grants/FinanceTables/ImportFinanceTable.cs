@@ -1,4 +1,3 @@
-using System.Text;
 using MembershipLedger.Api.Groups;
 using MembershipLedger.Api.Interchange;
 using MembershipLedger.Grants;
@@ -61,20 +60,9 @@ public static class ImportFinanceTableEndpoint
                 start!.Value, end!.Value, on, currency?.Trim());
         }
         if (errors.Problem() is { } bad) return bad;
-        string text;
-        try
-        {
-            text = await InterchangeEndpoints.ReadTextAsync(http.Request, MaxTableBytes);
-        }
-        catch (LimitedStream.TooLongException)
-        {
-            return Problems.TooLarge($"A finance table is at most {MaxTableBytes / 1024} KB.");
-        }
-        catch (DecoderFallbackException)
-        {
-            return Problems.Invalid("body", "is not UTF-8 text.");
-        }
-        var reading = FinanceTable.Read(text);
+        var (text, unreadable) = await InterchangeEndpoints.ReadTextAsync(http.Request, MaxTableBytes, "A finance table", "the table's rows or its wikitext");
+        if (unreadable is not null) return unreadable;
+        var reading = FinanceTable.Read(text!);
         if (reading.Rows.Count == 0)
             return Problems.Invalid("body", $"No row of a finance table could be read ({reading.NotUnderstood.Count} line(s) not understood); paste the table's rows, "
                 + "e.g. \"Venue | 4,500 USD | 4,606.75 USD | (106.75 USD)\", or its wikitext.");

@@ -1,4 +1,3 @@
-using System.Text;
 using MembershipLedger.Api.Access;
 using MembershipLedger.Api.Groups;
 using MembershipLedger.Api.Interchange;
@@ -23,22 +22,9 @@ public static class ImportSignatureListEndpoint
     {
         if (!InterchangeEndpoints.TryDryRun(http, out var dryRun, out var problem)) return problem!;
         if (await GroupProfiles.LoadAsync(session, groupId, http.RequestAborted) is null) return Problems.UnknownGroup(groupId);
-        string text;
-        try
-        {
-            text = await InterchangeEndpoints.ReadTextAsync(http.Request, MaxSignatureListBytes);
-        }
-        catch (LimitedStream.TooLongException)
-        {
-            return Problems.TooLarge($"A signature list is at most {MaxSignatureListBytes / 1024} KB.");
-        }
-        catch (DecoderFallbackException)
-        {
-            return Problems.Invalid("body", "is not UTF-8 text.");
-        }
-        if (string.IsNullOrWhiteSpace(text)) return Problems.Invalid("body", "is empty: paste the list's lines, one signature a line.");
-
-        var reading = SignatureList.Read(text);
+        var (text, unreadable) = await InterchangeEndpoints.ReadTextAsync(http.Request, MaxSignatureListBytes, "A signature list", "the list's lines, one signature a line");
+        if (unreadable is not null) return unreadable;
+        var reading = SignatureList.Read(text!);
         if (reading.Signatures.Count == 0 && reading.Repeats.Count == 0 && reading.Anonymous.Count == 0)
             return Problems.Invalid("body", $"No signature could be read from the list ({reading.Unread.Count} line(s) not understood); "
                 + "paste its lines as the page shows them, e.g. \"--Farorud (talk) 11:13, 9 December 2022 (UTC)\".");
