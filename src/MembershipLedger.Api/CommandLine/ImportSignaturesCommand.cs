@@ -19,6 +19,9 @@ public sealed class ImportSignaturesInput : LedgerInput
 
     [Description("Why, kept with every event appended")]
     public string? ReasonFlag { get; set; }
+
+    [Description("The wiki's language (pl, it, sr…), for month names that mean different months in different languages")]
+    public string? LanguageFlag { get; set; }
 }
 
 [Description("Import a Meta-Wiki signature list (rendered text or wikitext) as sign-ups", Name = "import-signatures")]
@@ -29,7 +32,7 @@ public sealed class ImportSignaturesCommand : LedgerCommand<ImportSignaturesInpu
         await using var session = store.LightweightSession();
         if (await session.LoadAsync<GroupProfile>(input.GroupId) is null) return Fail($"No group '{input.GroupId}' is registered.");
         using var reader = Open(input.File);
-        var reading = SignatureList.Read(await reader.ReadToEndAsync());
+        var reading = SignatureList.Read(await reader.ReadToEndAsync(), input.LanguageFlag);
         session.LastModifiedBy = CommandLinePrincipal;
         session.CorrelationId = Guid.NewGuid().ToString();
         session.SetHeader(EventMetadata.Source, "command-line");

@@ -126,7 +126,7 @@ public class SignatureListTests
     }
 
     [Theory]
-    [InlineData("Mardetanha (talk) 20:24, 8 Decembrie 2022 (UTC)", "not a month")]
+    [InlineData("Mardetanha (talk) 20:24, 8 Smarch 2022 (UTC)", "not a month")]
     [InlineData("Mardetanha (talk) 20:24, 31 November 2022 (UTC)", "not a possible time")]
     [InlineData("Mardetanha (talk) 20:24, 8 December 2022 (IST)", "zone 'IST'")]
     [InlineData("# ~~~~", "placeholder")]
@@ -164,5 +164,35 @@ public class SignatureListTests
 
         Assert.Equal(("Zwiadowca21", "Zwiadowca"), (reading.Signatures[0].Username, reading.Signatures[0].Shown));
         Assert.Null(reading.Signatures[1].Shown);
+    }
+    /// <summary>
+    /// Signatures as they stand on real discussion pages of the Polish, Italian and Serbian (Cyrillic and Latin) Wikipedias,
+    /// with the author and instant DiscussionTools' tests give for them (its tests/cases, saved from
+    /// pl.wikipedia.org Wikipedia:Kawiarenka/Artykuły dyskusja/Archiwum/2018-październik oldid 55171451,
+    /// it.wikipedia.org Aiuto:Sportello informazioni oldid 116856029, sr.wikipedia.org Википедија:Трг/Архива/Техника/35; CC BY-SA).
+    /// </summary>
+    [Theory]
+    [InlineData("# Zwiadowca21 20:20, 1 paź 2018 (CEST)", "Zwiadowca21", "2018-10-01T18:20:00Z")]
+    [InlineData("# --Depoggial (msg) 19:25, 6 nov 2020 (CET)", "Depoggial", "2020-11-06T18:25:00Z")]
+    [InlineData("# Alexzr88 (разговор) 14:11, 15. јануар 2018. (CET)", "Alexzr88", "2018-01-15T13:11:00Z")]
+    [InlineData("# – Srdjan m (razgovor) 14:17, 15. januar 2018. (CET)", "Srdjan m", "2018-01-15T13:17:00Z")]
+    [InlineData("# --Stok (dyskusja) 08:23, 29 wrz 2018 (CEST)", "Stok", "2018-09-29T06:23:00Z")]
+    public void Month_names_of_every_language_NET_knows_are_read_and_the_zone_is_honoured(string line, string username, string instant)
+    {
+        var signature = Assert.Single(SignatureList.Read(line).Signatures);
+        Assert.Equal((username, NodaTime.Text.InstantPattern.ExtendedIso.Parse(instant).Value), (signature.Username, signature.SignedAt!.Value));
+    }
+
+    [Fact]
+    public void A_month_name_that_means_different_months_in_different_languages_needs_the_list_s_language()
+    {
+        const string line = "# Kolega (dyskusja) 10:00, 3 listopada 2018 (CET)";
+        var unread = Assert.Single(SignatureList.Read(line).Unread);
+        Assert.Contains("give the list's language", unread.Why);
+
+        var polish = Assert.Single(SignatureList.Read(line, "pl").Signatures);
+        Assert.Equal(new NodaTime.LocalDateTime(2018, 11, 3, 9, 0).InUtc().ToInstant(), polish.SignedAt);
+        var croatian = Assert.Single(SignatureList.Read(line, "hr").Signatures);
+        Assert.Equal(new NodaTime.LocalDateTime(2018, 10, 3, 9, 0).InUtc().ToInstant(), croatian.SignedAt);
     }
 }

@@ -51,6 +51,55 @@ public static partial class SignatureList
 
     private static readonly Dictionary<string, int> Months = BuildMonths();
 
+    /// <summary>
+    /// Month names of every language .NET's cultures know (full, genitive and abbreviated, without a final dot, lower case):
+    /// each name with the months it means and the languages that write it so. Most names mean one month wherever they are
+    /// written; a few do not ("listopad" is November in Polish and Czech, October in Croatian), and need the list's language.
+    /// </summary>
+    private static readonly Dictionary<string, Dictionary<int, SortedSet<string>>> CultureMonths = BuildCultureMonths();
+
+    private static Dictionary<string, Dictionary<int, SortedSet<string>>> BuildCultureMonths()
+    {
+        var names = new Dictionary<string, Dictionary<int, SortedSet<string>>>(StringComparer.Ordinal);
+        foreach (var culture in CultureInfo.GetCultures(CultureTypes.AllCultures))
+        {
+            if (culture.Equals(CultureInfo.InvariantCulture) || culture.Calendar is not GregorianCalendar) continue;
+            var format = culture.DateTimeFormat;
+            foreach (var list in new[] { format.MonthNames, format.MonthGenitiveNames, format.AbbreviatedMonthNames, format.AbbreviatedMonthGenitiveNames })
+                for (var month = 1; month <= 12 && month <= list.Length; month++)
+                {
+                    var name = Key(list[month - 1]);
+                    // Names written with digits ("1月", "10월") are read by the patterns of those wikis, not as words.
+                    if (name.Length == 0 || name.Any(char.IsDigit)) continue;
+                    if (!names.TryGetValue(name, out var months)) names[name] = months = [];
+                    if (!months.TryGetValue(month, out var languages)) months[month] = languages = new SortedSet<string>(StringComparer.Ordinal);
+                    languages.Add(culture.TwoLetterISOLanguageName);
+                }
+        }
+        return names;
+    }
+
+    private static string Key(string name) => name.Trim().TrimEnd('.').ToLowerInvariant();
+
+    /// <summary>The languages whose month names the reader knows: the two-letter codes of .NET's cultures.</summary>
+    public static bool IsKnownLanguage(string? language) =>
+        language is { Length: 2 or 3 } && CultureMonths.Values.Any(m => m.Values.Any(l => l.Contains(language)));
+
+    /// <summary>The month a name means, in <paramref name="language"/> when given; or why it cannot be told.</summary>
+    private static (int Month, string? Problem) MonthOf(string name, string? language)
+    {
+        var key = Key(name);
+        if (language is not null && CultureMonths.TryGetValue(key, out var inLanguage)
+            && inLanguage.Where(m => m.Value.Contains(language)).Select(m => m.Key).ToList() is [var only])
+            return (only, null);
+        if (Months.TryGetValue(name, out var known)) return (known, null);
+        if (!CultureMonths.TryGetValue(key, out var months))
+            return (0, $"'{name}' is not a month name in any language this importer knows{(language is null ? "" : $" (the list's language: {language})")}.");
+        if (months.Count == 1) return (months.Keys.Single(), null);
+        return (0, $"'{name}' means {string.Join(", ", months.OrderBy(m => m.Key).Select(m => $"{new DateTime(2001, m.Key, 1).ToString("MMMM", CultureInfo.InvariantCulture)} in {string.Join("/", m.Value.Take(4))}"))}: "
+            + "give the list's language (language=pl, for example).");
+    }
+
     private static Dictionary<string, int> BuildMonths()
     {
         var months = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
@@ -79,7 +128,7 @@ public static partial class SignatureList
     private const string Zone = @"(?:\s*\((?<zone>[A-Za-zА-Яа-я]{2,5})\))?";
 
     // English (Meta), Russian: "20:24, 8 December 2022 (UTC)"; German: "20:24, 8. Dez. 2022 (CET)"; Spanish: "20:24 8 dic 2022 (UTC)".
-    [GeneratedRegex(@"(?<hour>\d{1,2}):(?<minute>\d{2}),?\s+(?<day>\d{1,2})\.?\s+" + Month + @"\s+(?<year>\d{4})(?:\s*г\.)?" + Zone)]
+    [GeneratedRegex(@"(?<hour>\d{1,2}):(?<minute>\d{2}),?\s+(?<day>\d{1,2})\.?\s+" + Month + @"\s+(?<year>\d{4})\.?(?:\s*г\.)?" + Zone)]
     private static partial Regex TimeFirst();
 
     // French: "8 décembre 2022 à 20:24 (UTC)"; "1er décembre".
@@ -94,7 +143,10 @@ public static partial class SignatureList
     private static partial Regex WikitextUserTemplate();
 
     // The talk link of a rendered signature, in the languages above: "(talk)", "(Talk)", "(discussion)", "(Diskussion)", "(disc)", "(обс.)".
-    [GeneratedRegex(@"\(\s*(?:talk|talk page|discussion|discuter|disc\.?|Diskussion|Disk\.?|discusión|disc|обсуждение|обс\.?)\s*\)", RegexOptions.IgnoreCase)]
+    // Also the word of other large wikis: Polish, Italian, Dutch, Portuguese, Serbian, Ukrainian, Swedish, Czech, Hungarian,
+    // Finnish, Indonesian, Vietnamese, Catalan, Norwegian, Romanian, Greek, Bulgarian, Persian, Arabic, Hebrew, Japanese,
+    // Chinese and Korean.
+    [GeneratedRegex(@"\(\s*(?:talk|talk page|discussion|discuter|disc\.?|Diskussion|Disk\.?|discusión|disc|обсуждение|обс\.?|dyskusja|dyskusji|discussioni|msg|overleg|discussão|разговор|razgovor|обговорення|diskuse|vita|keskustelu|bicara|thảo luận|discussió|diskusjon|discuție|συζήτηση|беседа|بحث|نقاش|שיחה|会話|讨论|討論|토론)\s*\)", RegexOptions.IgnoreCase)]
     private static partial Regex TalkLink();
 
     // What the page's tools add after a signature when it is copied: DiscussionTools' "Reply[reply]", the skip link.
@@ -132,7 +184,8 @@ public static partial class SignatureList
         return null;
     }
 
-    public static SignatureListReading Read(string text)
+    /// <param name="language">The wiki's language (pl, it, sr…), for month names that mean different months in different languages.</param>
+    public static SignatureListReading Read(string text, string? language = null)
     {
         var signatures = new List<Signature>();
         var unread = new List<UnreadLine>();
@@ -142,7 +195,7 @@ public static partial class SignatureList
         {
             var raw = lines[i].Trim();
             if (raw.Length == 0) continue;
-            var (signature, why) = ReadLine(i + 1, raw);
+            var (signature, why) = ReadLine(i + 1, raw, language);
             if (signature is not null) signatures.Add(signature);
             else if (why!.StartsWith(AnonymousMark, StringComparison.Ordinal)) anonymous.Add(new AnonymousLine(i + 1, why[AnonymousMark.Length..], raw));
             else unread.Add(new UnreadLine(i + 1, raw, why));
@@ -166,7 +219,7 @@ public static partial class SignatureList
     public const string AnonymousMark = "anonymous:";
 
     /// <summary>Reads one line: a signature, or why not (<see cref="AnonymousMark"/> and the address for an anonymous contributor).</summary>
-    public static (Signature? Signature, string? Why) ReadLine(int number, string line)
+    public static (Signature? Signature, string? Why) ReadLine(int number, string line, string? language = null)
     {
         var text = ToolSuffix().Replace(line, "");
         text = ListMarker().Replace(text, "").Trim();
@@ -174,7 +227,7 @@ public static partial class SignatureList
         if (Tildes().IsMatch(text)) return (null, "is an unsigned signature placeholder (~~~~).");
 
         // The time: the last one on the line is the signature's (an earlier one may be part of a comment).
-        var (time, zone, assumed, timeAt, timeProblem) = FindTime(text);
+        var (time, zone, assumed, timeAt, timeProblem) = FindTime(text, language);
         if (timeProblem is not null) return (null, timeProblem);
         if (AnonymousAddress(text, timeAt) is { } address) return (null, AnonymousMark + address);
 
@@ -213,7 +266,7 @@ public static partial class SignatureList
         return (new Signature(number, username, time, time is null ? null : zone, assumed, line, shown is { Length: > 0 } ? shown : null), null);
     }
 
-    private static (Instant? Time, string? Zone, bool Assumed, int At, string? Problem) FindTime(string text)
+    private static (Instant? Time, string? Zone, bool Assumed, int At, string? Problem) FindTime(string text, string? language)
     {
         Match? last = null;
         foreach (var regex in new[] { TimeFirst(), DateFirst() })
@@ -222,8 +275,8 @@ public static partial class SignatureList
         if (last is null) return (null, null, false, -1, null);
 
         var g = last.Groups;
-        if (!Months.TryGetValue(g["month"].Value, out var month))
-            return (null, null, false, last.Index, $"'{g["month"].Value}' is not a month name this importer knows (English, French, German, Spanish, Russian).");
+        var (month, monthProblem) = MonthOf(g["month"].Value, language);
+        if (monthProblem is not null) return (null, null, false, last.Index, monthProblem);
         var year = int.Parse(g["year"].Value, CultureInfo.InvariantCulture);
         var day = int.Parse(g["day"].Value, CultureInfo.InvariantCulture);
         var hour = int.Parse(g["hour"].Value, CultureInfo.InvariantCulture);
