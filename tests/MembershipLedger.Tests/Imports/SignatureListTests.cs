@@ -168,7 +168,7 @@ public class SignatureListTests
     /// <summary>
     /// Signatures as they stand on real discussion pages of the Polish, Italian and Serbian (Cyrillic and Latin) Wikipedias,
     /// with the author and instant DiscussionTools' tests give for them (its tests/cases, saved from
-    /// pl.wikipedia.org Wikipedia:Kawiarenka/Artykuły dyskusja/Archiwum/2018-październik oldid 55171451,
+    /// pl.wikipedia.org Wikipedia:Kawiarenka/Artykuły dyskusja/Archiwum/2018-październik oldid 55171451, and of the Dutch one,
     /// it.wikipedia.org Aiuto:Sportello informazioni oldid 116856029, sr.wikipedia.org Википедија:Трг/Архива/Техника/35; CC BY-SA).
     /// </summary>
     [Theory]
@@ -177,6 +177,8 @@ public class SignatureListTests
     [InlineData("# Alexzr88 (разговор) 14:11, 15. јануар 2018. (CET)", "Alexzr88", "2018-01-15T13:11:00Z")]
     [InlineData("# – Srdjan m (razgovor) 14:17, 15. januar 2018. (CET)", "Srdjan m", "2018-01-15T13:17:00Z")]
     [InlineData("# --Stok (dyskusja) 08:23, 29 wrz 2018 (CEST)", "Stok", "2018-09-29T06:23:00Z")]
+    // nl.wikipedia.org Overleg gebruiker:RYasmeen (WMF) oldid 57970619 (DiscussionTools' unclosed-font case).
+    [InlineData("# PPelberg (WMF) (overleg) 10 apr 2020 00:31 (CEST)", "PPelberg (WMF)", "2020-04-09T22:31:00Z")]
     public void Month_names_of_every_language_NET_knows_are_read_and_the_zone_is_honoured(string line, string username, string instant)
     {
         var signature = Assert.Single(SignatureList.Read(line).Signatures);

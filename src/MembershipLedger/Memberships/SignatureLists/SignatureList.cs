@@ -131,6 +131,10 @@ public static partial class SignatureList
     [GeneratedRegex(@"(?<hour>\d{1,2}):(?<minute>\d{2}),?\s+(?<day>\d{1,2})\.?\s+" + Month + @"\s+(?<year>\d{4})\.?(?:\s*г\.)?" + Zone)]
     private static partial Regex TimeFirst();
 
+    // Dutch (and the wikis that write the date first, then the time): "10 apr 2020 00:31 (CEST)".
+    [GeneratedRegex(@"(?<day>\d{1,2})\.?\s+" + Month + @"\s+(?<year>\d{4})\s+(?<hour>\d{1,2}):(?<minute>\d{2})" + Zone)]
+    private static partial Regex DateThenTime();
+
     // French: "8 décembre 2022 à 20:24 (UTC)"; "1er décembre".
     [GeneratedRegex(@"(?<day>\d{1,2})(?:er)?\s+" + Month + @"\s+(?<year>\d{4})\s+(?:à|a)\s+(?<hour>\d{1,2})[:h](?<minute>\d{2})" + Zone)]
     private static partial Regex DateFirst();
@@ -269,7 +273,7 @@ public static partial class SignatureList
     private static (Instant? Time, string? Zone, bool Assumed, int At, string? Problem) FindTime(string text, string? language)
     {
         Match? last = null;
-        foreach (var regex in new[] { TimeFirst(), DateFirst() })
+        foreach (var regex in new[] { TimeFirst(), DateFirst(), DateThenTime() })
             foreach (Match m in regex.Matches(text))
                 if (last is null || m.Index > last.Index) last = m;
         if (last is null) return (null, null, false, -1, null);
