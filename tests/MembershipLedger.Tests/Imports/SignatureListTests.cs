@@ -197,4 +197,15 @@ public class SignatureListTests
         var croatian = Assert.Single(SignatureList.Read(line, "hr").Signatures);
         Assert.Equal(new NodaTime.LocalDateTime(2018, 10, 3, 9, 0).InUtc().ToInstant(), croatian.SignedAt);
     }
+    /// <summary>The signature formats of the Japanese, Chinese, Korean and Portuguese Wikipedias (lines written for this test in those formats).</summary>
+    [Theory]
+    [InlineData("# 山田太郎（会話） 2018年10月1日 (月) 18:20 (UTC)", "山田太郎", "2018-10-01T18:20:00Z")]
+    [InlineData("# 张三（讨论） 2018年10月1日 (一) 18:20 (UTC)", "张三", "2018-10-01T18:20:00Z")]
+    [InlineData("# 홍길동 (토론) 2018년 10월 1일 (월) 18:20 (KST)", "홍길동", "2018-10-01T09:20:00Z")]
+    [InlineData("# --Fulano (discussão) 18h20min de 1 de outubro de 2018 (UTC)", "Fulano", "2018-10-01T18:20:00Z")]
+    public void The_formats_of_the_Japanese_Chinese_Korean_and_Portuguese_wikis_are_read(string line, string username, string instant)
+    {
+        var signature = Assert.Single(SignatureList.Read(line).Signatures);
+        Assert.Equal((username, NodaTime.Text.InstantPattern.ExtendedIso.Parse(instant).Value), (signature.Username, signature.SignedAt!.Value));
+    }
 }

@@ -47,6 +47,7 @@ public static partial class SignatureList
         ["EST"] = Offset.FromHours(-5), ["EDT"] = Offset.FromHours(-4), ["CDT"] = Offset.FromHours(-5),
         ["MST"] = Offset.FromHours(-7), ["MDT"] = Offset.FromHours(-6), ["PST"] = Offset.FromHours(-8), ["PDT"] = Offset.FromHours(-7),
         ["ART"] = Offset.FromHours(-3), ["BRT"] = Offset.FromHours(-3),
+        ["JST"] = Offset.FromHours(9), ["KST"] = Offset.FromHours(9), ["HKT"] = Offset.FromHours(8), ["SGT"] = Offset.FromHours(8),
     };
 
     private static readonly Dictionary<string, int> Months = BuildMonths();
@@ -135,6 +136,14 @@ public static partial class SignatureList
     [GeneratedRegex(@"(?<day>\d{1,2})\.?\s+" + Month + @"\s+(?<year>\d{4})\s+(?<hour>\d{1,2}):(?<minute>\d{2})" + Zone)]
     private static partial Regex DateThenTime();
 
+    // Japanese and Chinese "2018年10月1日 (月) 18:20 (UTC)", Korean "2018년 10월 1일 (월) 18:20 (KST)": the month is a number.
+    [GeneratedRegex(@"(?<year>\d{4})\s*[年년]\s*(?<month>\d{1,2})\s*[月월]\s*(?<day>\d{1,2})\s*[日일]\s*(?:[(（][^)）]{1,4}[)）])?\s*(?<hour>\d{1,2}):(?<minute>\d{2})" + Zone)]
+    private static partial Regex YearFirst();
+
+    // Portuguese: "18h20min de 1 de outubro de 2018 (UTC)".
+    [GeneratedRegex(@"(?<hour>\d{1,2})h(?<minute>\d{2})min\s+de\s+(?<day>\d{1,2})\s+de\s+" + Month + @"\s+de\s+(?<year>\d{4})" + Zone)]
+    private static partial Regex PortugueseTime();
+
     // French: "8 décembre 2022 à 20:24 (UTC)"; "1er décembre".
     [GeneratedRegex(@"(?<day>\d{1,2})(?:er)?\s+" + Month + @"\s+(?<year>\d{4})\s+(?:à|a)\s+(?<hour>\d{1,2})[:h](?<minute>\d{2})" + Zone)]
     private static partial Regex DateFirst();
@@ -150,7 +159,7 @@ public static partial class SignatureList
     // Also the word of other large wikis: Polish, Italian, Dutch, Portuguese, Serbian, Ukrainian, Swedish, Czech, Hungarian,
     // Finnish, Indonesian, Vietnamese, Catalan, Norwegian, Romanian, Greek, Bulgarian, Persian, Arabic, Hebrew, Japanese,
     // Chinese and Korean.
-    [GeneratedRegex(@"\(\s*(?:talk|talk page|discussion|discuter|disc\.?|Diskussion|Disk\.?|discusión|disc|обсуждение|обс\.?|dyskusja|dyskusji|discussioni|msg|overleg|discussão|разговор|razgovor|обговорення|diskuse|vita|keskustelu|bicara|thảo luận|discussió|diskusjon|discuție|συζήτηση|беседа|بحث|نقاش|שיחה|会話|讨论|討論|토론)\s*\)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"[(（]\s*(?:talk|talk page|discussion|discuter|disc\.?|Diskussion|Disk\.?|discusión|disc|обсуждение|обс\.?|dyskusja|dyskusji|discussioni|msg|overleg|discussão|разговор|razgovor|обговорення|diskuse|vita|keskustelu|bicara|thảo luận|discussió|diskusjon|discuție|συζήτηση|беседа|بحث|نقاش|שיחה|会話|讨论|討論|토론)\s*[)）]", RegexOptions.IgnoreCase)]
     private static partial Regex TalkLink();
 
     // What the page's tools add after a signature when it is copied: DiscussionTools' "Reply[reply]", the skip link.
@@ -258,7 +267,7 @@ public static partial class SignatureList
                 return (null, "shows no signature: no talk link, no User: prefix and no time.");
             name = talk.Success ? before[..talk.Index] : before;
             // Custom signatures: "Omid Jeyhani (-- 12:08, …)" leaves "Omid Jeyhani (--"; the dashes and brackets are not the name.
-            name = name.Trim().TrimEnd('(', '-', '—', '–', ',', '|', '·', ' ').Trim();
+            name = name.Trim().TrimEnd('(', '（', '-', '—', '–', ',', '|', '·', ' ').Trim();
             name = name.TrimStart('-', '—', '–', ' ');
             name = UserPrefix().Replace(name, "");
         }
@@ -273,13 +282,15 @@ public static partial class SignatureList
     private static (Instant? Time, string? Zone, bool Assumed, int At, string? Problem) FindTime(string text, string? language)
     {
         Match? last = null;
-        foreach (var regex in new[] { TimeFirst(), DateFirst(), DateThenTime() })
+        foreach (var regex in new[] { TimeFirst(), DateFirst(), DateThenTime(), YearFirst(), PortugueseTime() })
             foreach (Match m in regex.Matches(text))
                 if (last is null || m.Index > last.Index) last = m;
         if (last is null) return (null, null, false, -1, null);
 
         var g = last.Groups;
-        var (month, monthProblem) = MonthOf(g["month"].Value, language);
+        var (month, monthProblem) = int.TryParse(g["month"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var numbered) && numbered is >= 1 and <= 12
+            ? (numbered, null)
+            : MonthOf(g["month"].Value, language);
         if (monthProblem is not null) return (null, null, false, last.Index, monthProblem);
         var year = int.Parse(g["year"].Value, CultureInfo.InvariantCulture);
         var day = int.Parse(g["day"].Value, CultureInfo.InvariantCulture);
