@@ -208,4 +208,30 @@ public class SignatureListTests
         var signature = Assert.Single(SignatureList.Read(line).Signatures);
         Assert.Equal((username, NodaTime.Text.InstantPattern.ExtendedIso.Parse(instant).Value), (signature.Username, signature.SignedAt!.Value));
     }
+    /// <summary>
+    /// Signatures as HTML, from the pages DiscussionTools' tests saved (pl.wikipedia.org Wikipedia:Kawiarenka/Artykuły
+    /// dyskusja/Archiwum/2018-październik oldid 55171451; it.wikipedia.org Aiuto:Sportello informazioni oldid 116856029;
+    /// CC BY-SA): the account is the link's target, whatever the signature shows ("StoK" is Wikipedysta:Stok).
+    /// </summary>
+    [Fact]
+    public void In_HTML_the_account_is_the_user_link_s_target_and_what_it_shows_is_kept_beside_it()
+    {
+        const string html = """
+            <ol>
+            <li><a href="//pl.wikipedia.org/wiki/Wikipedysta:Stok" title="Wikipedysta:Stok">StoK</a> (<a href="//pl.wikipedia.org/wiki/Dyskusja_wikipedysty:Stok" title="Dyskusja wikipedysty:Stok">dyskusja</a>) 08:23, 29 wrz 2018 (CEST)</li>
+            <li>--<a href="//it.wikipedia.org/w/index.php?title=Utente:Depoggial&amp;action=edit&amp;redlink=1" class="new" title="Utente:Depoggial (la pagina non esiste)">Depoggial</a> (<a href="//it.wikipedia.org/wiki/Discussioni_utente:Depoggial" title="Discussioni utente:Depoggial">msg</a>) 19:25, 6 nov 2020 (CET)</li>
+            <li><a href="/wiki/Special:Contributions/2001:db8::7" title="Special:Contributions/2001:db8::7">2001:db8::7</a> 11:40, 9 December 2022 (UTC)</li>
+            <li>Add your username here.</li>
+            </ol>
+            """;
+        var reading = SignatureList.Read(html);
+
+        Assert.Equal(["Stok", "Depoggial"], reading.Signatures.Select(s => s.Username));
+        Assert.Equal("StoK", reading.Signatures[0].Shown);
+        Assert.Null(reading.Signatures[1].Shown);
+        Assert.Equal(NodaTime.Text.InstantPattern.ExtendedIso.Parse("2018-09-29T06:23:00Z").Value, reading.Signatures[0].SignedAt);
+        Assert.Equal(NodaTime.Text.InstantPattern.ExtendedIso.Parse("2020-11-06T18:25:00Z").Value, reading.Signatures[1].SignedAt);
+        Assert.Equal("2001:db8::7", Assert.Single(reading.Anonymous).Address);
+        Assert.Empty(reading.Unread);
+    }
 }

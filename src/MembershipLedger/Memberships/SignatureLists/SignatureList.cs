@@ -204,6 +204,9 @@ public static partial class SignatureList
         var unread = new List<UnreadLine>();
         var anonymous = new List<AnonymousLine>();
         var lines = text.Replace("\r\n", "\n").Split('\n');
+        if (SignatureHtml.LooksLikeHtml(text))
+            SignatureHtml.Read(text, language, signatures, unread, anonymous);
+        else
         for (var i = 0; i < lines.Length && i < MaxLines; i++)
         {
             var raw = lines[i].Trim();
@@ -279,7 +282,7 @@ public static partial class SignatureList
         return (new Signature(number, username, time, time is null ? null : zone, assumed, line, shown is { Length: > 0 } ? shown : null), null);
     }
 
-    private static (Instant? Time, string? Zone, bool Assumed, int At, string? Problem) FindTime(string text, string? language)
+    internal static (Instant? Time, string? Zone, bool Assumed, int At, string? Problem) FindTime(string text, string? language)
     {
         Match? last = null;
         foreach (var regex in new[] { TimeFirst(), DateFirst(), DateThenTime(), YearFirst(), PortugueseTime() })

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using MembershipLedger.Ledger;
+
+namespace MembershipLedger.Memberships.SignatureLists;
+
+/// <summary>
+/// A list (or a discussion page) as HTML, saved from the browser or from MediaWiki's parse API. There the account is the
+/// target of the signature's user or user-talk link, never the text it displays: "StoK" shown, Wikipedysta:Stok signed.
+/// Each paragraph or list item is read: its last time is the signature's, its last link to a user page (in the wiki's
+/// own namespace names, or a contributions page) names who signed. Paragraphs with neither are the page around the list
+/// and are skipped; one with a time but no user link is reported.
+/// </summary>
+public static partial class SignatureHtml
+{
+    /// <summary>The user and user-talk namespaces of the larger wikis, as their links name them (lower case, spaces for underscores).</summary>
+    private static readonly HashSet<string> UserNamespaces = new(StringComparer.Ordinal)
+    {
+        "user", "user talk", "utilisateur", "utilisatrice", "discussion utilisateur", "discussion utilisatrice", "benutzer", "benutzerin",
+        "benutzer diskussion", "benutzerin diskussion", "usuario", "usuaria", "usuario discusión", "usuaria discusión", "участник", "участница",
+        "обсуждение участника", "обсуждение участницы", "wikipedysta", "wikipedystka", "dyskusja wikipedysty", "dyskusja wikipedystki",
+        "utente", "utentessa", "discussioni utente", "discussioni utentessa", "gebruiker", "overleg gebruiker", "usuário(a)", "usuário", "usuária",
+        "utilizador", "utilizadora", "usuário(a) discussão", "utilizador discussão", "корисник", "корисница", "разговор са корисником",
+        "korisnik", "korisnica", "razgovor sa korisnikom", "користувач", "користувачка", "обговорення користувача", "مستخدم", "مستخدمة",
+        "نقاش المستخدم", "نقاش المستخدمة", "کاربر", "بحث کاربر", "משתמש", "משתמשת", "שיחת משתמש", "שיחת משתמשת", "利用者", "利用者‐会話",
+        "利用者・会話", "用户", "用戶", "用户讨论", "用戶討論", "사용자", "사용자토론", "wikipedista", "wikipedistka", "diskuse s wikipedistou",
+        "uživatel", "användare", "användardiskussion", "szerkesztő", "szerkesztővita", "käyttäjä", "keskustelu käyttäjästä", "pengguna",
+        "pembicaraan pengguna", "thành viên", "thảo luận thành viên", "usuari", "usuària", "usuari discussió", "bruker", "brukerdiskusjon",
+        "utilizator", "discuție utilizator", "χρήστης", "συζήτηση χρήστη", "потребител", "потребителка", "беседа с потребител",
+        "بەکارھێنەر", "لێدوانی بەکارھێنەر", "kullanıcı", "kullanıcı mesaj", "ผู้ใช้", "คุยกับผู้ใช้",
+    };
+
+    /// <summary>Contributions pages: an anonymous contributor's signature links there.</summary>
+    private static readonly HashSet<string> ContributionPages = new(StringComparer.Ordinal)
+    {
+        "special:contributions", "spécial:contributions", "spezial:beiträge", "especial:contribuciones", "служебная:вклад", "specjalna:wkład",
+        "speciale:contributi", "speciaal:bijdragen", "especial:contribuições", "посебно:доприноси", "спеціальна:внесок", "خاص:مساهمات",
+        "ویژه:مشارکت‌ها", "特別:投稿記録", "special:用户贡献", "특수:기여",
+    };
+
+    [GeneratedRegex(@"<a\s[^>]*?href=""(?<href>[^""]*)""[^>]*>(?<shown>.*?)</a>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex Anchor();
+
+    [GeneratedRegex(@"</p>|</li>|</dd>|</dt>|<br\s*/?>|</h[1-6]>|</div>|</td>|\n", RegexOptions.IgnoreCase)]
+    private static partial Regex BlockEnd();
+
+    [GeneratedRegex(@"<[^>]+>")]
+    private static partial Regex Tag();
+
+    public static bool LooksLikeHtml(string text) =>
+        text.Contains("<a ", StringComparison.OrdinalIgnoreCase) && text.Contains("href=", StringComparison.OrdinalIgnoreCase)
+        && (text.Contains("</li>", StringComparison.OrdinalIgnoreCase) || text.Contains("</p>", StringComparison.OrdinalIgnoreCase)
+            || text.TrimStart().StartsWith('<'));
+
+    internal static void Read(string html, string? language, List<Signature> signatures, List<UnreadLine> unread, List<AnonymousLine> anonymous)
+    {
+        var at = 0;
+        foreach (var block in BlockEnd().Split(html))
+        {
+            var line = 1 + html.AsSpan(0, Math.Min(html.Length, html.IndexOf(block, at, StringComparison.Ordinal) is var found and >= 0 ? found : at)).Count('\n');
+            if (block.Length > 0 && html.IndexOf(block, at, StringComparison.Ordinal) is var position and >= 0) at = position + block.Length;
+            var text = WebUtility.HtmlDecode(Tag().Replace(block, "")).Trim();
+            if (text.Length == 0) continue;
+            var (time, zone, assumed, timeAt, problem) = SignatureList.FindTime(text, language);
+            var (account, shown, contributions) = Signer(block);
+            if (account is null)
+            {
+                if (time is not null || problem is not null) unread.Add(new UnreadLine(line, Shorten(text), problem ?? "has a time but no link to a user page: the signer's account cannot be told."));
+                continue;
+            }
+            if (problem is not null)
+            {
+                unread.Add(new UnreadLine(line, Shorten(text), problem));
+                continue;
+            }
+            // An address, whether linked as contributions or as a (talk) page of its own, is an anonymous contributor.
+            if ((contributions || account.Count(c => c is '.' or ':') >= 2) && IPAddress.TryParse(account, out var address))
+            {
+                anonymous.Add(new AnonymousLine(line, address.ToString(), Shorten(text)));
+                continue;
+            }
+            var username = Usernames.Normalize(account);
+            if (Usernames.Invalid(username, isOrganization: false) is { } invalid)
+            {
+                unread.Add(new UnreadLine(line, Shorten(text), $"the account '{username}' {invalid}."));
+                continue;
+            }
+            var display = shown is { Length: > 0 } && Usernames.Normalize(shown) != username ? shown : null;
+            signatures.Add(new Signature(line, username, time, time is null ? null : zone, assumed, Shorten(text), display));
+        }
+    }
+
+    /// <summary>The account the block's last user-page link names, what that link shows, and whether it was a contributions link.</summary>
+    private static (string? Account, string? Shown, bool Contributions) Signer(string block)
+    {
+        (string? Account, string? Shown, bool Contributions) found = (null, null, false);
+        foreach (Match anchor in Anchor().Matches(block))
+        {
+            if (TitleOf(WebUtility.HtmlDecode(anchor.Groups["href"].Value)) is not { } title) continue;
+            var colon = title.IndexOf(':');
+            if (colon <= 0) continue;
+            var ns = title[..colon].Trim().ToLowerInvariant();
+            var rest = title[(colon + 1)..].Trim();
+            var shown = WebUtility.HtmlDecode(Tag().Replace(anchor.Groups["shown"].Value, "")).Trim();
+            if (UserNamespaces.Contains(ns))
+            {
+                // A link to the user page keeps what it shows; the talk link beside it shows "talk", not a name.
+                var account = rest.Split('/')[0];
+                found = (account, found.Account == account ? found.Shown : shown, false);
+            }
+            else if (rest.IndexOf('/') is var slash and > 0 && ContributionPages.Contains($"{ns}:{rest[..slash].ToLowerInvariant()}"))
+                found = (rest[(slash + 1)..], shown, true);
+        }
+        return found;
+    }
+
+    /// <summary>The page a wiki link points to: the path after /wiki/, or the title parameter of index.php.</summary>
+    private static string? TitleOf(string href)
+    {
+        string? raw = null;
+        if (href.IndexOf("/wiki/", StringComparison.Ordinal) is var wiki and >= 0) raw = href[(wiki + 6)..].Split('?', '#')[0];
+        else if (href.IndexOf("title=", StringComparison.Ordinal) is var title and >= 0) raw = href[(title + 6)..].Split('&', '#')[0];
+        if (raw is null) return null;
+        try { return Uri.UnescapeDataString(raw).Replace('_', ' '); }
+        catch (UriFormatException) { return null; }
+    }
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+}
