@@ -234,4 +234,14 @@ public class SignatureListTests
         Assert.Equal("2001:db8::7", Assert.Single(reading.Anonymous).Address);
         Assert.Empty(reading.Unread);
     }
+    /// <summary>The Arabic Wikipedia's signature, as HTML from ar.wikipedia.org ويكيبيديا:إخفاء أرقام الآي بي oldid 46583196 (DiscussionTools' tests; CC BY-SA): Arabic comma, no-break spaces, "(ت ع م)" for UTC.</summary>
+    [Fact]
+    public void The_Arabic_signature_reads_its_comma_its_zone_and_the_account_behind_the_shown_name()
+    {
+        const string html = """<p><a href="//ar.wikipedia.org/wiki/%D9%85%D8%B3%D8%AA%D8%AE%D8%AF%D9%85:Johan_(WMF)" title="مستخدم:Johan (WMF)">Johan</a> (<a href="//ar.wikipedia.org/wiki/%D9%86%D9%82%D8%A7%D8%B4_%D8%A7%D9%84%D9%85%D8%B3%D8%AA%D8%AE%D8%AF%D9%85:Johan_(WMF)" title="نقاش المستخدم:Johan (WMF)">نقاش</a>) 22:51، 21 أبريل 2020 (ت&#160;ع&#160;م)</p>""";
+        var signature = Assert.Single(SignatureList.Read(html).Signatures);
+        Assert.Equal(("Johan (WMF)", "Johan"), (signature.Username, signature.Shown));
+        Assert.Equal(NodaTime.Text.InstantPattern.ExtendedIso.Parse("2020-04-21T22:51:00Z").Value, signature.SignedAt);
+        Assert.Equal("ت ع م", signature.Zone);
+    }
 }

@@ -47,6 +47,7 @@ public static partial class SignatureList
         ["EST"] = Offset.FromHours(-5), ["EDT"] = Offset.FromHours(-4), ["CDT"] = Offset.FromHours(-5),
         ["MST"] = Offset.FromHours(-7), ["MDT"] = Offset.FromHours(-6), ["PST"] = Offset.FromHours(-8), ["PDT"] = Offset.FromHours(-7),
         ["ART"] = Offset.FromHours(-3), ["BRT"] = Offset.FromHours(-3),
+        ["ت ع م"] = Offset.Zero,
         ["JST"] = Offset.FromHours(9), ["KST"] = Offset.FromHours(9), ["HKT"] = Offset.FromHours(8), ["SGT"] = Offset.FromHours(8),
     };
 
@@ -126,7 +127,8 @@ public static partial class SignatureList
     }
 
     private const string Month = @"(?<month>\p{L}+)\.?";
-    private const string Zone = @"(?:\s*\((?<zone>[A-Za-zА-Яа-я]{2,5})\))?";
+    // "(UTC)", "(MSK)", and the Arabic Wikipedia's "(ت ع م)" (UTC).
+    private const string Zone = @"(?:\s*\((?<zone>[A-Za-zА-Яа-я]{2,5}|ت ع م)\))?";
 
     // English (Meta), Russian: "20:24, 8 December 2022 (UTC)"; German: "20:24, 8. Dez. 2022 (CET)"; Spanish: "20:24 8 dic 2022 (UTC)".
     [GeneratedRegex(@"(?<hour>\d{1,2}):(?<minute>\d{2}),?\s+(?<day>\d{1,2})\.?\s+" + Month + @"\s+(?<year>\d{4})\.?(?:\s*г\.)?" + Zone)]
@@ -282,8 +284,26 @@ public static partial class SignatureList
         return (new Signature(number, username, time, time is null ? null : zone, assumed, line, shown is { Length: > 0 } ? shown : null), null);
     }
 
+    /// <summary>
+    /// The text as the time patterns read it, character for character (so positions stay those of the line): Arabic-Indic
+    /// and Persian digits as 0–9, the Arabic comma as a comma, no-break spaces and direction marks as spaces.
+    /// </summary>
+    private static string ForTimes(string text) => string.Create(text.Length, text, (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+            span[i] = source[i] switch
+            {
+                >= '\u0660' and <= '\u0669' and var c => (char)('0' + (c - '\u0660')),
+                >= '\u06F0' and <= '\u06F9' and var c => (char)('0' + (c - '\u06F0')),
+                '\u060C' => ',',
+                '\u00A0' or '\u202F' or '\u200E' or '\u200F' => ' ',
+                var c => c,
+            };
+    });
+
     internal static (Instant? Time, string? Zone, bool Assumed, int At, string? Problem) FindTime(string text, string? language)
     {
+        text = ForTimes(text);
         Match? last = null;
         foreach (var regex in new[] { TimeFirst(), DateFirst(), DateThenTime(), YearFirst(), PortugueseTime() })
             foreach (Match m in regex.Matches(text))
