@@ -52,9 +52,11 @@ public static class GrantReports
          from received r left join paid p using (currency) order by r.currency
          """;
 
-    public static async Task<GrantReport> LoadAsync(NpgsqlDataSource db, Grant grant, LocalDate? asOf, CancellationToken ct)
+    /// <param name="trail">The grant's trail as of the same date when the caller has read it already (its totals and lines are
+    /// the same on every page); read here otherwise.</param>
+    public static async Task<GrantReport> LoadAsync(NpgsqlDataSource db, Grant grant, LocalDate? asOf, CancellationToken ct, SpendTrailView? trail = null)
     {
-        var trail = await SpendTrailQuery.LoadAsync(db, grant, asOf, 0, 1, ct);
+        trail ??= await SpendTrailQuery.LoadAsync(db, grant, asOf, 0, 1, ct);
         await using var command = db.CreateCommand(ReceivedSql);
         command.Parameters.Add(new NpgsqlParameter { Value = grant.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = (asOf ?? LocalDate.MaxIsoValue).ToDateOnly() });

@@ -54,11 +54,18 @@ public static partial class SignatureHtml
 
     internal static void Read(string html, string? language, List<Signature> signatures, List<UnreadLine> unread, List<AnonymousLine> anonymous)
     {
-        var at = 0;
-        foreach (var block in BlockEnd().Split(html))
+        // Blocks and the line each starts on, in one pass over the page.
+        var blocks = new List<(string Block, int Line)>();
+        var (start, startLine) = (0, 1);
+        foreach (var end in BlockEnd().EnumerateMatches(html))
         {
-            var line = 1 + html.AsSpan(0, Math.Min(html.Length, html.IndexOf(block, at, StringComparison.Ordinal) is var found and >= 0 ? found : at)).Count('\n');
-            if (block.Length > 0 && html.IndexOf(block, at, StringComparison.Ordinal) is var position and >= 0) at = position + block.Length;
+            blocks.Add((html[start..end.Index], startLine));
+            startLine += html.AsSpan(start, end.Index + end.Length - start).Count('\n');
+            start = end.Index + end.Length;
+        }
+        blocks.Add((html[start..], startLine));
+        foreach (var (block, line) in blocks)
+        {
             var text = WebUtility.HtmlDecode(Tag().Replace(block, "")).Trim();
             if (text.Length == 0) continue;
             var (time, zone, assumed, timeAt, problem) = SignatureList.FindTime(text, language);
