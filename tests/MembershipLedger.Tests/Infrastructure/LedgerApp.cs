@@ -140,8 +140,37 @@ public sealed class SpanLog : ICollection<Activity>
 {
     private readonly List<Activity> _spans = [];
 
+    private readonly List<(Func<Activity, bool> Match, TaskCompletionSource<Activity> Found)> _waiting = [];
+
     public IReadOnlyList<Activity> Snapshot() { lock (_spans) return [.. _spans]; }
-    public void Add(Activity item) { lock (_spans) _spans.Add(item); }
+
+    public void Add(Activity item)
+    {
+        lock (_spans)
+        {
+            _spans.Add(item);
+            foreach (var waiter in _waiting.Where(w => w.Match(item)).ToList())
+            {
+                _waiting.Remove(waiter);
+                waiter.Found.TrySetResult(item);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The finished span <paramref name="match"/> picks, once it is exported: a server span ends after its response has
+    /// reached the client, so a test that reads the log right after the call can be a moment early.
+    /// </summary>
+    public Task<Activity> WaitForAsync(Func<Activity, bool> match, TimeSpan bound)
+    {
+        lock (_spans)
+        {
+            if (_spans.FirstOrDefault(match) is { } done) return Task.FromResult(done);
+            var found = new TaskCompletionSource<Activity>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiting.Add((match, found));
+            return found.Task.WaitAsync(bound);
+        }
+    }
     public void Clear() { lock (_spans) _spans.Clear(); }
     public bool Contains(Activity item) { lock (_spans) return _spans.Contains(item); }
     public void CopyTo(Activity[] array, int arrayIndex) { lock (_spans) _spans.CopyTo(array, arrayIndex); }

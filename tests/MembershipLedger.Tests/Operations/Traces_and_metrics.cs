@@ -16,6 +16,7 @@ public class Traces_and_metrics(LedgerApp app) : LedgerTest(app)
         App.Spans.Clear();
         await Expect(await PostAsync($"/groups/{Tajik}/members", new { username = "Farorud", signedAt = "2022-12-09T11:13:00Z" }), HttpStatusCode.Created);
 
+        await App.Spans.WaitForAsync(s => s.Kind == ActivityKind.Server && s.DisplayName == "POST /groups/{groupId}/members", TimeSpan.FromSeconds(10));
         var spans = App.Spans.Snapshot();
         var request = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.DisplayName == "POST /groups/{groupId}/members");
         Assert.Equal("MembershipLedger.Api.Memberships.SignUps.SignUpEndpoint", request.GetTagItem("handler.type"));
