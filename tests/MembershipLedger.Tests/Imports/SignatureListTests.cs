@@ -85,7 +85,7 @@ public class SignatureListTests
     [InlineData("Mardetanha (обс.) 23:24, 8 декабря 2022 (MSK)", 20, 24, "MSK", false)]
     public void Each_wikis_time_format_reads_as_the_same_instant(string line, int utcHour, int utcMinute, string zone, bool assumed)
     {
-        var (signature, why) = SignatureList.ReadLine(1, line);
+        var (signature, _, why) = SignatureList.ReadLine(1, line);
 
         Assert.Null(why);
         Assert.Equal("Mardetanha", signature!.Username);
@@ -102,7 +102,7 @@ public class SignatureListTests
     [InlineData("# {{u|Varnent}} 20:24, 8 December 2022 (UTC)", "Varnent")]
     public void Wikitext_names_come_from_the_user_link_not_the_custom_signature(string line, string name)
     {
-        var (signature, why) = SignatureList.ReadLine(1, line);
+        var (signature, _, why) = SignatureList.ReadLine(1, line);
 
         Assert.Null(why);
         Assert.Equal(name, signature!.Username);
@@ -133,7 +133,7 @@ public class SignatureListTests
     [InlineData("# [[Wikipedia:Sandbox]] 20:24, 8 December 2022 (UTC)", "without a user link")]
     public void What_cannot_be_read_is_said_not_guessed(string line, string why)
     {
-        var (signature, problem) = SignatureList.ReadLine(7, line);
+        var (signature, _, problem) = SignatureList.ReadLine(7, line);
 
         Assert.Null(signature);
         Assert.Contains(why, problem);

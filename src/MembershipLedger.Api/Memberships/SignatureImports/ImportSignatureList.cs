@@ -28,7 +28,7 @@ public static class ImportSignatureListEndpoint
         var (text, unreadable) = await InterchangeEndpoints.ReadTextAsync(http.Request, MaxSignatureListBytes, "A signature list", "the list's lines, one signature a line");
         if (unreadable is not null) return unreadable;
         var reading = SignatureList.Read(text!, language);
-        if (reading.Signatures.Count == 0 && reading.Repeats.Count == 0 && reading.Anonymous.Count == 0)
+        if (reading.Signatures.Count == 0 && reading.Repeats.Count == 0 && reading.Anonymous.Count == 0 && reading.Bots.Count == 0)
             return Problems.Invalid("body", $"No signature could be read from the list ({reading.Unread.Count} line(s) not understood); "
                 + "paste its lines as the page shows them, e.g. \"--Farorud (talk) 11:13, 9 December 2022 (UTC)\".");
         Recording.Stamp(session, http, http.Request.Query["reason"].ToString() is { Length: > 0 and <= 500 } reason ? reason : null);

@@ -13,31 +13,6 @@ namespace MembershipLedger.Memberships.SignatureLists;
 /// </summary>
 public static partial class SignatureHtml
 {
-    /// <summary>The user and user-talk namespaces of the larger wikis, as their links name them (lower case, spaces for underscores).</summary>
-    private static readonly HashSet<string> UserNamespaces = new(StringComparer.Ordinal)
-    {
-        "user", "user talk", "utilisateur", "utilisatrice", "discussion utilisateur", "discussion utilisatrice", "benutzer", "benutzerin",
-        "benutzer diskussion", "benutzerin diskussion", "usuario", "usuaria", "usuario discusión", "usuaria discusión", "участник", "участница",
-        "обсуждение участника", "обсуждение участницы", "wikipedysta", "wikipedystka", "dyskusja wikipedysty", "dyskusja wikipedystki",
-        "utente", "utentessa", "discussioni utente", "discussioni utentessa", "gebruiker", "overleg gebruiker", "usuário(a)", "usuário", "usuária",
-        "utilizador", "utilizadora", "usuário(a) discussão", "utilizador discussão", "корисник", "корисница", "разговор са корисником",
-        "korisnik", "korisnica", "razgovor sa korisnikom", "користувач", "користувачка", "обговорення користувача", "مستخدم", "مستخدمة",
-        "نقاش المستخدم", "نقاش المستخدمة", "کاربر", "بحث کاربر", "משתמש", "משתמשת", "שיחת משתמש", "שיחת משתמשת", "利用者", "利用者‐会話",
-        "利用者・会話", "用户", "用戶", "用户讨论", "用戶討論", "사용자", "사용자토론", "wikipedista", "wikipedistka", "diskuse s wikipedistou",
-        "uživatel", "användare", "användardiskussion", "szerkesztő", "szerkesztővita", "käyttäjä", "keskustelu käyttäjästä", "pengguna",
-        "pembicaraan pengguna", "thành viên", "thảo luận thành viên", "usuari", "usuària", "usuari discussió", "bruker", "brukerdiskusjon",
-        "utilizator", "discuție utilizator", "χρήστης", "συζήτηση χρήστη", "потребител", "потребителка", "беседа с потребител",
-        "بەکارھێنەر", "لێدوانی بەکارھێنەر", "kullanıcı", "kullanıcı mesaj", "ผู้ใช้", "คุยกับผู้ใช้",
-    };
-
-    /// <summary>Contributions pages: an anonymous contributor's signature links there.</summary>
-    private static readonly HashSet<string> ContributionPages = new(StringComparer.Ordinal)
-    {
-        "special:contributions", "spécial:contributions", "spezial:beiträge", "especial:contribuciones", "служебная:вклад", "specjalna:wkład",
-        "speciale:contributi", "speciaal:bijdragen", "especial:contribuições", "посебно:доприноси", "спеціальна:внесок", "خاص:مساهمات",
-        "ویژه:مشارکت‌ها", "特別:投稿記録", "special:用户贡献", "특수:기여",
-    };
-
     [GeneratedRegex(@"<a\s[^>]*?href=""(?<href>[^""]*)""[^>]*>(?<shown>.*?)</a>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex Anchor();
 
@@ -83,7 +58,7 @@ public static partial class SignatureHtml
             // An address, whether linked as contributions or as a (talk) page of its own, is an anonymous contributor.
             if ((contributions || account.Count(c => c is '.' or ':') >= 2) && IPAddress.TryParse(account, out var address))
             {
-                anonymous.Add(new AnonymousLine(line, address.ToString(), Shorten(text)));
+                anonymous.Add(new AnonymousLine(line, address.ToString(), Shorten(text), time));
                 continue;
             }
             var username = Usernames.Normalize(account);
@@ -103,33 +78,13 @@ public static partial class SignatureHtml
         (string? Account, string? Shown, bool Contributions) found = (null, null, false);
         foreach (Match anchor in Anchor().Matches(block))
         {
-            if (TitleOf(WebUtility.HtmlDecode(anchor.Groups["href"].Value)) is not { } title) continue;
-            var colon = title.IndexOf(':');
-            if (colon <= 0) continue;
-            var ns = title[..colon].Trim().ToLowerInvariant();
-            var rest = title[(colon + 1)..].Trim();
+            if (UserLinks.TitleOf(WebUtility.HtmlDecode(anchor.Groups["href"].Value)) is not { } title) continue;
             var shown = WebUtility.HtmlDecode(Tag().Replace(anchor.Groups["shown"].Value, "")).Trim();
-            if (UserNamespaces.Contains(ns))
-            {
-                // A link to the user page keeps what it shows; the talk link beside it shows "talk", not a name.
-                var account = rest.Split('/')[0];
-                found = (account, found.Account == account ? found.Shown : shown, false);
-            }
-            else if (rest.IndexOf('/') is var slash and > 0 && ContributionPages.Contains($"{ns}:{rest[..slash].ToLowerInvariant()}"))
-                found = (rest[(slash + 1)..], shown, true);
+            if (UserLinks.Signer(title) is not { } signer) continue;
+            // A link to the user page keeps what it shows; the talk link beside it shows "talk", not a name.
+            found = signer.Contributions ? (signer.Account, shown, true) : (signer.Account, found.Account == signer.Account ? found.Shown : shown, false);
         }
         return found;
-    }
-
-    /// <summary>The page a wiki link points to: the path after /wiki/, or the title parameter of index.php.</summary>
-    private static string? TitleOf(string href)
-    {
-        string? raw = null;
-        if (href.IndexOf("/wiki/", StringComparison.Ordinal) is var wiki and >= 0) raw = href[(wiki + 6)..].Split('?', '#')[0];
-        else if (href.IndexOf("title=", StringComparison.Ordinal) is var title and >= 0) raw = href[(title + 6)..].Split('&', '#')[0];
-        if (raw is null) return null;
-        try { return Uri.UnescapeDataString(raw).Replace('_', ' '); }
-        catch (UriFormatException) { return null; }
     }
 
     private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";

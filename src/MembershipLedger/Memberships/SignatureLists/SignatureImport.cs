@@ -6,7 +6,7 @@ using NodaTime;
 namespace MembershipLedger.Memberships.SignatureLists;
 
 /// <summary>What the import did, or would do, with one person of the list.</summary>
-/// <param name="Outcome"><c>sign-up</c> (a dry run: would be appended), <c>signed-up</c>, <c>already-a-member</c>, <c>listed-again</c> or <c>refused</c>.</param>
+/// <param name="Outcome"><c>sign-up</c> (a dry run: would be appended), <c>signed-up</c>, <c>already-a-member</c>, <c>listed-again</c>, <c>anonymous</c> (an IP address), <c>bot</c> or <c>refused</c>.</param>
 public sealed record SignatureOutcome(int Line, string Username, Instant? SignedAt, string? Zone, bool ZoneAssumed, string Outcome, string? Detail);
 
 /// <summary>A signature list's import: each person's outcome, and each line that was not understood.</summary>
@@ -59,8 +59,11 @@ public static class SignatureImport
             people.Add(new SignatureOutcome(signature.Line, signature.Username, signature.SignedAt, signature.Zone, signature.ZoneAssumed, outcome, detail));
         }
         foreach (var anonymous in reading.Anonymous)
-            people.Add(new SignatureOutcome(anonymous.Line, anonymous.Address, null, null, false, "anonymous",
+            people.Add(new SignatureOutcome(anonymous.Line, anonymous.Address, anonymous.SignedAt, null, false, "anonymous",
                 $"An anonymous contributor (IP address {anonymous.Address}); not an account, so not a member."));
+        foreach (var bot in reading.Bots)
+            people.Add(new SignatureOutcome(bot.Line, bot.Username, bot.SignedAt, bot.Zone, bot.ZoneAssumed, "bot",
+                $"A bot account ({bot.Username}); not a person, so not a member."));
         foreach (var (repeat, firstLine) in reading.Repeats)
             people.Add(new SignatureOutcome(repeat.Line, repeat.Username, repeat.SignedAt, repeat.Zone, repeat.ZoneAssumed, "listed-again",
                 $"Listed first on line {firstLine}; one person is one member."));

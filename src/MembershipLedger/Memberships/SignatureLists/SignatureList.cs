@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using MembershipLedger.Ledger;
 using NodaTime;
@@ -17,14 +18,16 @@ public sealed record Signature(int Line, string Username, Instant? SignedAt, str
 public sealed record UnreadLine(int Line, string Text, string Why);
 
 /// <summary>A line signed by an anonymous contributor: an IP address, which is no account and so no member.</summary>
-public sealed record AnonymousLine(int Line, string Address, string Text);
+/// <param name="SignedAt">When the line says the contribution was made, if it says.</param>
+public sealed record AnonymousLine(int Line, string Address, string Text, Instant? SignedAt = null);
 
 /// <summary>A list as read: one signature per person (the earliest when listed twice), and the lines not understood.</summary>
 /// <param name="Repeats">Lines naming someone already listed, with the line of their first signature.</param>
 /// <param name="Anonymous">Lines signed by an IP address (an unsigned-comment template, a contributions link): read, never members.</param>
+/// <param name="Bots">Lines signed by a bot account (a name with a word ending in "bot", as the wikis' bot policies require): read, never members.</param>
 public sealed record SignatureListReading(
     IReadOnlyList<Signature> Signatures, IReadOnlyList<(Signature Repeat, int FirstLine)> Repeats, IReadOnlyList<UnreadLine> Unread,
-    IReadOnlyList<AnonymousLine> Anonymous);
+    IReadOnlyList<AnonymousLine> Anonymous, IReadOnlyList<Signature> Bots);
 
 /// <summary>
 /// Reads a Meta-Wiki "Interested in participating" list, as a reader copies it from the rendered page or as its
@@ -123,6 +126,9 @@ public static partial class SignatureList
         Add(10, "October", "Oct", "octobre", "Oktober", "Okt", "octubre", "октября", "октябрь");
         Add(11, "November", "Nov", "novembre", "noviembre", "ноября", "ноябрь");
         Add(12, "December", "Dec", "décembre", "déc", "Dezember", "Dez", "diciembre", "dic", "декабря", "декабрь");
+        // The Central Kurdish (Sorani) Wikipedia's months as MediaWiki writes them, nominative and genitive (.NET's differ).
+        string[] sorani = ["کانوونی دووەم", "شوبات", "ئازار", "نیسان", "ئایار", "حوزەیران", "تەممووز", "ئاب", "ئەیلوول", "تشرینی یەکەم", "تشرینی دووەم", "کانوونی یەکەم"];
+        for (var month = 1; month <= 12; month++) Add(month, sorani[month - 1], sorani[month - 1] + "ی");
         return months;
     }
 
@@ -142,6 +148,15 @@ public static partial class SignatureList
     [GeneratedRegex(@"(?<year>\d{4})\s*[年년]\s*(?<month>\d{1,2})\s*[月월]\s*(?<day>\d{1,2})\s*[日일]\s*(?:[(（][^)）]{1,4}[)）])?\s*(?<hour>\d{1,2}):(?<minute>\d{2})" + Zone)]
     private static partial Regex YearFirst();
 
+    // Central Kurdish (Sorani): "‏١٤:١٦، ١٦ی تشرینی یەکەمی ٢٠١٤ (UTC)", read with its digits and comma as 0–9 and ",": the
+    // day takes the suffix ی, the month (one or two words) is genitive.
+    [GeneratedRegex(@"(?<hour>\d{1,2}):(?<minute>\d{2})\s*,\s*(?<day>\d{1,2})ی\s+(?<month>[\p{L}\u200C]+(?:\s[\p{L}\u200C]+)?)\s+(?<year>\d{4})" + Zone)]
+    private static partial Regex Sorani();
+
+    // Hungarian: "2009. június 25., 12:46 (CEST)": the year first, dots after the year and the day.
+    [GeneratedRegex(@"(?<year>\d{4})\.\s+" + Month + @"\s+(?<day>\d{1,2})\.,?\s+(?<hour>\d{1,2}):(?<minute>\d{2})" + Zone)]
+    private static partial Regex YearDotFirst();
+
     // Portuguese: "18h20min de 1 de outubro de 2018 (UTC)".
     [GeneratedRegex(@"(?<hour>\d{1,2})h(?<minute>\d{2})min\s+de\s+(?<day>\d{1,2})\s+de\s+" + Month + @"\s+de\s+(?<year>\d{4})" + Zone)]
     private static partial Regex PortugueseTime();
@@ -150,11 +165,11 @@ public static partial class SignatureList
     [GeneratedRegex(@"(?<day>\d{1,2})(?:er)?\s+" + Month + @"\s+(?<year>\d{4})\s+(?:à|a)\s+(?<hour>\d{1,2})[:h](?<minute>\d{2})" + Zone)]
     private static partial Regex DateFirst();
 
-    // The user link of wikitext: [[User:Name|…]], [[:en:User:Name]], [[m:Benutzer:Name]], {{u|Name}}, in the languages above.
-    [GeneratedRegex(@"\[\[:?(?:[a-z\-]{1,12}:)*(?:User(?:[ _]talk)?|Utilisateur|Utilisatrice|Discussion[ _]utilisateur|Benutzer(?:in)?(?:[ _]Diskussion)?|Usuario|Usuaria|Usuario[ _]discusión|Участник|Участница|Обсуждение[ _]участника|Special:Contributions|Spécial:Contributions|Spezial:Beiträge|Especial:Contribuciones|Служебная:Вклад)[:/](?<name>[^\]\|/#]+)", RegexOptions.IgnoreCase)]
-    private static partial Regex WikitextUserLink();
+    // A wiki link: [[Target]] or [[Target|shown text]] (the shown text may hold formatting, not another link).
+    [GeneratedRegex(@"\[\[(?<target>[^\[\]\|]+)(?:\|(?<shown>(?:[^\[\]]|\[(?!\[))*))?\]\]")]
+    private static partial Regex WikiLink();
 
-    [GeneratedRegex(@"\{\{\s*(?:u|user|noping|ping|re)\s*\|\s*(?<name>[^}\|]+)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\{\{\s*(?:u|user|noping|ping|re|unsigned)\s*\|\s*(?<name>[^}\|]+)", RegexOptions.IgnoreCase)]
     private static partial Regex WikitextUserTemplate();
 
     // The talk link of a rendered signature, in the languages above: "(talk)", "(Talk)", "(discussion)", "(Diskussion)", "(disc)", "(обс.)".
@@ -172,7 +187,7 @@ public static partial class SignatureList
     [GeneratedRegex(@"^\s*(?:\d{1,5}[.)]\s+|[#*•·]+:?\s*)")]
     private static partial Regex ListMarker();
 
-    [GeneratedRegex(@"^(?:User|Utilisateur|Utilisatrice|Benutzer|Benutzerin|Usuario|Usuaria|Участник|Участница)\s*:\s*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:[a-z][a-z\-]{0,11}:)*(?:User|Utilisateur|Utilisatrice|Benutzer|Benutzerin|Usuario|Usuaria|Участник|Участница|Wikipedysta|Utente|Gebruiker|Корисник|Korisnik)\s*:\s*", RegexOptions.IgnoreCase)]
     private static partial Regex UserPrefix();
 
     [GeneratedRegex(@"~{3,5}")]
@@ -213,13 +228,17 @@ public static partial class SignatureList
         {
             var raw = lines[i].Trim();
             if (raw.Length == 0) continue;
-            var (signature, why) = ReadLine(i + 1, raw, language);
+            var (signature, anonymousLine, why) = ReadLine(i + 1, raw, language);
             if (signature is not null) signatures.Add(signature);
-            else if (why!.StartsWith(AnonymousMark, StringComparison.Ordinal)) anonymous.Add(new AnonymousLine(i + 1, why[AnonymousMark.Length..], raw));
-            else unread.Add(new UnreadLine(i + 1, raw, why));
+            else if (anonymousLine is not null) anonymous.Add(anonymousLine);
+            else unread.Add(new UnreadLine(i + 1, raw, why!));
         }
         if (lines.Length > MaxLines)
             unread.Add(new UnreadLine(MaxLines + 1, "", $"Only the first {MaxLines} lines are read; split the list."));
+
+        // A bot is no person: its lines are read and shown, never members.
+        var bots = signatures.Where(s => IsBot(s.Username)).ToList();
+        signatures.RemoveAll(bots.Contains);
 
         // A person listed twice is one member: their earliest signature counts (an undated one only when no other is dated).
         var kept = new List<Signature>();
@@ -230,59 +249,179 @@ public static partial class SignatureList
             kept.Add(first);
             repeats.AddRange(group.Where(s => s != first).Select(s => (s, first.Line)));
         }
-        return new SignatureListReading(kept.OrderBy(s => s.Line).ToList(), repeats.OrderBy(r => r.Item1.Line).ToList(), unread, anonymous);
+        return new SignatureListReading(kept.OrderBy(s => s.Line).ToList(), repeats.OrderBy(r => r.Item1.Line).ToList(), unread, anonymous, bots);
     }
 
-    /// <summary>How <see cref="ReadLine"/> says a line is signed by an IP address: this, then the address.</summary>
-    public const string AnonymousMark = "anonymous:";
+    /// <summary>
+    /// Whether an account is a bot's: the bot policies of Wikimedia wikis require the word "bot" in a bot's name
+    /// ("InternetArchiveBot", "ClueBot NG", "Cyberbot II"); a few surnames end so too and are people.
+    /// </summary>
+    public static bool IsBot(string username) =>
+        username.Split(' ').Any(w => w.EndsWith("bot", StringComparison.OrdinalIgnoreCase) && !NotBots.Contains(w));
 
-    /// <summary>Reads one line: a signature, or why not (<see cref="AnonymousMark"/> and the address for an anonymous contributor).</summary>
-    public static (Signature? Signature, string? Why) ReadLine(int number, string line, string? language = null)
+    private static readonly HashSet<string> NotBots = new(StringComparer.OrdinalIgnoreCase) { "Abbot", "Talbot", "Cabot" };
+
+    /// <summary>Reads one line: a signature, an anonymous contributor's line, or why neither.</summary>
+    public static (Signature? Signature, AnonymousLine? Anonymous, string? Why) ReadLine(int number, string line, string? language = null)
     {
         var text = ToolSuffix().Replace(line, "");
         text = ListMarker().Replace(text, "").Trim();
-        if (text.Length == 0) return (null, "holds no name.");
-        if (Tildes().IsMatch(text)) return (null, "is an unsigned signature placeholder (~~~~).");
+        if (text.Length == 0) return (null, null, "holds no name.");
+        if (Tildes().IsMatch(text)) return (null, null, "is an unsigned signature placeholder (~~~~).");
 
         // The time: the last one on the line is the signature's (an earlier one may be part of a comment).
         var (time, zone, assumed, timeAt, timeProblem) = FindTime(text, language);
-        if (timeProblem is not null) return (null, timeProblem);
-        if (AnonymousAddress(text, timeAt) is { } address) return (null, AnonymousMark + address);
+        if (timeProblem is not null) return (null, null, timeProblem);
 
         string? name;
         string? shown = null;
         var isWikitext = text.Contains("[[", StringComparison.Ordinal) || text.Contains("{{", StringComparison.Ordinal);
+        var before = timeAt >= 0 ? text[..timeAt] : text;
         if (isWikitext)
         {
-            var link = WikitextUserLink().Match(text);
-            if (!link.Success) link = WikitextUserTemplate().Match(text);
-            if (!link.Success) return (null, "is wikitext without a user link ([[User:…]]).");
-            name = System.Net.WebUtility.HtmlDecode(link.Groups["name"].Value);
-            // [[User:Account|Shown name]]: the link's target is the account; the text is only what the page shows.
-            var rest = text[(link.Index + link.Length)..];
-            if (rest.StartsWith('|') && rest.IndexOf("]]", StringComparison.Ordinal) is var end and > 1)
-                shown = Regex.Replace(System.Net.WebUtility.HtmlDecode(rest[1..end]), @"<[^>]+>|'{2,}", "").Trim();
+            // The signature's link is the last user, user-talk or contributions link before the time (an earlier one may be
+            // a mention in the comment); its target is the account, its text only what the page shows.
+            (string Account, bool Contributions, string? Shown)? signer = null;
+            foreach (Match link in WikiLink().Matches(before))
+                if (UserLinks.Signer(System.Net.WebUtility.HtmlDecode(link.Groups["target"].Value).Replace('_', ' ')) is { } found)
+                {
+                    var linkShown = link.Groups["shown"].Success ? Regex.Replace(System.Net.WebUtility.HtmlDecode(link.Groups["shown"].Value), @"<[^>]+>|'{2,}", "").Trim() : null;
+                    signer = (found.Account, found.Contributions, signer?.Account == found.Account && !found.Contributions ? signer.Value.Shown : linkShown);
+                }
+            if (signer is null && WikitextUserTemplate().Match(before) is { Success: true } template)
+                signer = (System.Net.WebUtility.HtmlDecode(template.Groups["name"].Value).Trim(), false, null);
+            if (signer is null && AnonymousAddress(text, timeAt) is { } unsigned) return (null, new AnonymousLine(number, unsigned, line, time), null);
+            if (signer is null) return (null, null, "is wikitext without a user link ([[User:…]]).");
+            if (signer.Value.Account.Count(c => c is '.' or ':') >= 2 && System.Net.IPAddress.TryParse(signer.Value.Account, out var ip))
+                return (null, new AnonymousLine(number, ip.ToString(), line, time), null);
+            name = signer.Value.Account;
+            shown = signer.Value.Shown;
         }
         else
         {
-            var before = timeAt >= 0 ? text[..timeAt] : text;
+            if (AnonymousAddress(text, timeAt) is { } address) return (null, new AnonymousLine(number, address, line, time), null);
             var talk = TalkLink().Match(before);
             var hasUserPrefix = UserPrefix().IsMatch(before.TrimStart('-', '—', '–', ' '));
             if (!talk.Success && time is null && !hasUserPrefix)
-                return (null, "shows no signature: no talk link, no User: prefix and no time.");
-            name = talk.Success ? before[..talk.Index] : before;
-            // Custom signatures: "Omid Jeyhani (-- 12:08, …)" leaves "Omid Jeyhani (--"; the dashes and brackets are not the name.
-            name = name.Trim().TrimEnd('(', '（', '-', '—', '–', ',', '|', '·', ' ').Trim();
-            name = name.TrimStart('-', '—', '–', ' ');
-            name = UserPrefix().Replace(name, "");
+                return (null, null, "shows no signature: no talk link, no User: prefix and no time.");
+            name = RenderedName(talk.Success ? before[..talk.Index] : before);
         }
 
         var username = Usernames.Normalize(name);
-        if (Usernames.Invalid(username, isOrganization: false) is { } invalid) return (null, $"the name '{Shorten(username)}' {invalid}.");
-        if (username.Split(' ').Length > 6) return (null, $"'{Shorten(username)}' reads as a sentence, not an account name.");
+        if (Usernames.Invalid(username, isOrganization: false) is { } invalid) return (null, null, $"the name '{Shorten(username)}' {invalid}.");
+        if (username.Split(' ').Length > 6) return (null, null, $"'{Shorten(username)}' reads as a sentence, not an account name.");
         if (shown is { Length: > 0 } && Usernames.Normalize(shown) == username) shown = null;
-        return (new Signature(number, username, time, time is null ? null : zone, assumed, line, shown is { Length: > 0 } ? shown : null), null);
+        return (new Signature(number, username, time, time is null ? null : zone, assumed, line, shown is { Length: > 0 } ? shown : null), null, null);
     }
+
+    // The words a custom signature shows for its talk and contributions links (or an invitation to write), bare or in
+    // brackets, in the languages of the larger wikis: "Doug Weller talk", "Bishonen | talk", "(t 桜 c)", "علاء راسلني".
+    private static readonly HashSet<string> LinkWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "talk", "t", "c", "contribs", "contributions", "contrib", "edits", "email", "chat", "discussion", "discuter", "discu", "disc", "diskussion",
+        "disk", "discusión", "обсуждение", "обс", "вклад", "dyskusja", "dyskusji", "komentarz", "pisz", "napisz", "wkład", "discussioni", "msg",
+        "scrivimi", "parliamone", "contributi", "overleg", "bijdragen", "discussão", "разговор", "razgovor", "доприноси", "doprinosi",
+        "обговорення", "diskuse", "vita", "keskustelu", "bicara", "thảo luận", "discussió", "diskusjon", "discuție", "συζήτηση", "беседа",
+        "بحث", "نقاش", "ناقش", "ناقشني", "ناقشه", "راسلني", "مساهمات", "שיחה", "会話", "讨论", "討論", "토론", "لێدوان", "وتووێژ", "بدوێ",
+        "بەشدارییەکان", "beiträge",
+    };
+
+    // What the English, French and Italian unsigned-comment templates write before the name they give.
+    [GeneratedRegex(@"^(?:Preceding unsigned comment added by|Message non signé de|Le message qui précède, non signé, a été déposé par|Il commento precedente non firmato è stato aggiunto da)\s*", RegexOptions.IgnoreCase)]
+    private static partial Regex UnsignedPhrase();
+
+    /// <summary>
+    /// The account name in the text a rendered signature shows before its time, its decorations taken off by the rules
+    /// docs/signature-lists.md lists, in this order: a "User:" prefix; everything from a character MediaWiki forbids in
+    /// account names (| / [ ] { } &lt; &gt; # @, a colon before a space); then, from the end, symbols, emoji and
+    /// separators, a bracket holding only link words, abbreviations of one or two letters and symbols, and a link word
+    /// (the talk or contributions link) as the last word or run into the name; then what precedes a "--" or a spaced dash.
+    /// </summary>
+    internal static string RenderedName(string text)
+    {
+        var name = UserPrefix().Replace(TrimDecoration(text), "");
+        if (Forbidden().Match(name) is { Success: true, Index: > 0 } forbidden) name = name[..forbidden.Index];
+        name = TrimEnd(name);
+        // "… comment text. --Name": a double dash or a spaced dash begins the signature.
+        if (SignatureDash().Matches(name) is { Count: > 0 } dashes && dashes[^1] is var dash
+            && name[(dash.Index + dash.Length)..] is var after && after.Any(char.IsLetter))
+            name = after;
+        name = UnsignedPhrase().Replace(UserPrefix().Replace(TrimDecoration(name), ""), "");
+        return TrimEnd(name).Trim();
+    }
+
+    [GeneratedRegex(@"[|/\[\]{}<>#@｜]|:(?=\s|$)|\s-\s")]
+    private static partial Regex Forbidden();
+
+    [GeneratedRegex(@"--+|\s[—–]\s?|^[—–]\s?")]
+    private static partial Regex SignatureDash();
+
+    private static string TrimEnd(string name)
+    {
+        for (var changed = true; changed && name.Length > 0;)
+        {
+            var was = name;
+            name = TrimDecoration(name);
+            // A bracket at the end that holds only link words, abbreviations and symbols: "(t 桜 c)", "(✉)", "(talk!)", "【〒】".
+            if (name.Length > 0 && CharUnicodeInfo.GetUnicodeCategory(name[^1]) == UnicodeCategory.ClosePunctuation)
+            {
+                var open = name.Length - 2;
+                while (open >= 0 && CharUnicodeInfo.GetUnicodeCategory(name[open]) != UnicodeCategory.OpenPunctuation) open--;
+                if (open >= 0 && Words(name[(open + 1)..^1]).All(IsDecorationWord)) name = name[..open];
+            }
+            // A link word as the last word, or run into the name: "Doug Weller talk", "huji—TALK", "Bruce1eetalk", "Tahaلێدوان".
+            var words = Words(name);
+            if (words.Length > 1 && (IsLinkWord(words[^1]) || !words[^1].Any(char.IsLetterOrDigit)))
+                name = name[..name.LastIndexOf(words[^1], StringComparison.Ordinal)];
+            else if (GluedLinkWord(name) is { } glued)
+                name = name[..^glued.Length];
+            changed = name != was;
+        }
+        return name;
+    }
+
+    private static string[] Words(string text) => text.Split((char[])[' ', '\u00A0', '\u2009', '\u202F', '\t', '‐', '—', '–', '·', '•', '⋅', ','], StringSplitOptions.RemoveEmptyEntries);
+
+    // A word compared with the link words as a reader sees it: without the symbols around it, the Arabic stretching
+    // (tatweel) or vowel marks ("نــــاقــــشــــهُ" is "ناقشه").
+    private static bool IsLinkWord(string word)
+    {
+        var plain = new string(TrimDecoration(word).Where(c => c != '\u0640' && CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark).ToArray())
+            .Trim('!', '?', '.', '"', '\'');
+        return LinkWords.Contains(plain);
+    }
+
+    private static bool IsDecorationWord(string word) =>
+        IsLinkWord(word) || new StringInfo(TrimDecoration(word)).LengthInTextElements <= 2 || !word.Any(char.IsLetterOrDigit)
+        || LinkWords.Any(w => w.Length >= 4 && word.EndsWith(w, StringComparison.OrdinalIgnoreCase));
+
+    // A link word run into the name: "Bruce1eetalk", "Davey2010Talk", "CAPTAIN MEDUSAtalk", "Tahaلێدوان".
+    private static string? GluedLinkWord(string name)
+    {
+        foreach (var word in LinkWords)
+        {
+            if (word.Length < 4 || name.Length < word.Length + 3 || !name.EndsWith(word, StringComparison.OrdinalIgnoreCase)) continue;
+            if (char.IsLetterOrDigit(name[^(word.Length + 1)])) return name[^word.Length..];
+        }
+        return null;
+    }
+
+    private static string TrimDecoration(string name)
+    {
+        var runes = name.EnumerateRunes().ToList();
+        var (start, end) = (0, runes.Count);
+        while (start < end && (IsDecoration(runes[start]) || Rune.IsWhiteSpace(runes[start]))) start++;
+        while (end > start && (IsDecoration(runes[end - 1]) || Rune.IsWhiteSpace(runes[end - 1]) || runes[end - 1].Value is '(' or '（' or ',')) end--;
+        return string.Concat(runes.Skip(start).Take(end - start).Select(r => r.ToString()));
+    }
+
+    // Symbols, emoji, quotes and the separators signatures put between the name and its links; never letters, digits,
+    // dots or apostrophes.
+    private static bool IsDecoration(Rune rune) =>
+        rune.Value is '|' or '•' or '·' or '⋅' or '~' or '/' or '\\' or '*' or ':' or '"' or '\u200D' or '\uFE0F'
+        || Rune.GetUnicodeCategory(rune) is UnicodeCategory.OtherSymbol or UnicodeCategory.MathSymbol or UnicodeCategory.ModifierSymbol
+            or UnicodeCategory.DashPunctuation or UnicodeCategory.PrivateUse or UnicodeCategory.Format or UnicodeCategory.InitialQuotePunctuation
+            or UnicodeCategory.FinalQuotePunctuation or UnicodeCategory.Surrogate;
 
     /// <summary>
     /// The text as the time patterns read it, character for character (so positions stay those of the line): Arabic-Indic
@@ -305,7 +444,7 @@ public static partial class SignatureList
     {
         text = ForTimes(text);
         Match? last = null;
-        foreach (var regex in new[] { TimeFirst(), DateFirst(), DateThenTime(), YearFirst(), PortugueseTime() })
+        foreach (var regex in new[] { TimeFirst(), DateFirst(), DateThenTime(), YearFirst(), PortugueseTime(), Sorani(), YearDotFirst() })
             foreach (Match m in regex.Matches(text))
                 if (last is null || m.Index > last.Index) last = m;
         if (last is null) return (null, null, false, -1, null);
