@@ -22,6 +22,9 @@ public sealed class ImportSignaturesInput : LedgerInput
 
     [Description("The wiki's language (pl, it, sr…), for month names that mean different months in different languages")]
     public string? LanguageFlag { get; set; }
+
+    [Description("The IANA zone (Europe/Warsaw) a line's time is read in when the line names none; the group's when not given")]
+    public string? ZoneFlag { get; set; }
 }
 
 [Description("Import a Meta-Wiki signature list (rendered text or wikitext) as sign-ups", Name = "import-signatures")]
@@ -30,9 +33,11 @@ public sealed class ImportSignaturesCommand : LedgerCommand<ImportSignaturesInpu
     protected override async Task<int> RunAsync(ImportSignaturesInput input, IServiceProvider services, IDocumentStore store)
     {
         await using var session = store.LightweightSession();
-        if (await session.LoadAsync<GroupProfile>(input.GroupId) is null) return Fail($"No group '{input.GroupId}' is registered.");
+        if (await session.LoadAsync<GroupProfile>(input.GroupId) is not { } group) return Fail($"No group '{input.GroupId}' is registered.");
+        var zone = input.ZoneFlag is null ? group.Profile.TimeZone : DateTimeZoneProviders.Tzdb.GetZoneOrNull(input.ZoneFlag);
+        if (zone is null) return Fail($"'{input.ZoneFlag}' is not an IANA time zone such as Europe/Warsaw or UTC.");
         using var reader = Open(input.File);
-        var reading = SignatureList.Read(await reader.ReadToEndAsync(), input.LanguageFlag);
+        var reading = SignatureList.Read(await reader.ReadToEndAsync(), input.LanguageFlag, zone);
         session.LastModifiedBy = CommandLinePrincipal;
         session.CorrelationId = Guid.NewGuid().ToString();
         session.SetHeader(EventMetadata.Source, "command-line");

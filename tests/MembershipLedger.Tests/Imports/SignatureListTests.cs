@@ -244,4 +244,45 @@ public class SignatureListTests
         Assert.Equal(NodaTime.Text.InstantPattern.ExtendedIso.Parse("2020-04-21T22:51:00Z").Value, signature.SignedAt);
         Assert.Equal("ت ع م", signature.Zone);
     }
+
+    // The decoration rules of docs/signature-lists.md, each on a real custom signature (from Imports/SignaturePages).
+    [Theory]
+    [InlineData("Doug Weller talk 19:55, 30 June 2019 (UTC)", "Doug Weller")]
+    [InlineData("Bishonen | talk 20:20, 29 June 2019 (UTC)", "Bishonen")]
+    [InlineData("Headbomb {t · c · p · b} 05:16, 9 July 2019 (UTC)", "Headbomb")]
+    [InlineData("Eman235/talk 19:53, 15 July 2019 (UTC)", "Eman235")]
+    [InlineData("~Oshwah~(talk) (contribs) 14:45, 14 June 2019 (UTC)", "Oshwah")]
+    [InlineData("MJL ‐Talk‐☖ 16:04, 18 June 2019 (UTC)", "MJL")]
+    [InlineData("Bruce1eetalk 15:10, 11 August 2019 (UTC)", "Bruce1ee")]
+    [InlineData("Enterprisey (talk!) 08:54, 27 July 2019 (UTC)", "Enterprisey")]
+    [InlineData("Anthonyhcole (talk · contribs · email) 05:05, 9 July 2019 (UTC)", "Anthonyhcole")]
+    [InlineData("ValeJappo【〒】 08:36, 13 nov 2020 (CET)", "ValeJappo")]
+    [InlineData("Gyrostat - DitS'Cuté 15 novembre 2013 à 21:19 (CET)", "Gyrostat")]
+    [InlineData("cliccando qui. Grazie! --Mtarch11 (msg) 12:35, 15 nov 2020 (CET)", "Mtarch11")]
+    [InlineData("m:User:Elitre (WMF) 16:38, 2 July 2018 (UTC)", "Elitre (WMF)")]
+    [InlineData("Whatamidoing (WMF) (talk) 16:38, 2 July 2018 (UTC)", "Whatamidoing (WMF)")]
+    [InlineData("علاء راسلني 19:19، 5 مارس 2020 (ت ع م)", "علاء")]
+    [InlineData("Kushared (لێدوان) ‏١٥:٢٣، ١٦ی تشرینی یەکەمی ٢٠١٤ (UTC)", "Kushared")]
+    public void A_rendered_custom_signature_loses_its_decorations(string line, string account)
+    {
+        var (signature, _, why) = SignatureList.ReadLine(1, line, line.Contains("nov") ? "it" : null);
+
+        Assert.Null(why);
+        Assert.Equal(account, signature!.Username);
+        Assert.NotNull(signature.SignedAt);
+    }
+
+    [Fact]
+    public void A_bot_signature_is_read_and_shown_but_is_no_member()
+    {
+        var reading = SignatureList.Read("""
+            # Farorud (talk) 11:13, 9 December 2022 (UTC)
+            # InternetArchiveBot (Report bug) 00:32, 21 March 2018 (UTC)
+            # [[User:ClueBot NG|ClueBot NG]] ([[User talk:ClueBot NG|talk]]) 10:00, 1 May 2023 (UTC)
+            # Abbot (talk) 10:00, 1 May 2023 (UTC)
+            """);
+
+        Assert.Equal(["Farorud", "Abbot"], reading.Signatures.Select(s => s.Username));
+        Assert.Equal(["InternetArchiveBot (Report bug)", "ClueBot NG"], reading.Bots.Select(b => b.Username));
+    }
 }

@@ -27,7 +27,7 @@ public static partial class SignatureHtml
         && (text.Contains("</li>", StringComparison.OrdinalIgnoreCase) || text.Contains("</p>", StringComparison.OrdinalIgnoreCase)
             || text.TrimStart().StartsWith('<'));
 
-    internal static void Read(string html, string? language, List<Signature> signatures, List<UnreadLine> unread, List<AnonymousLine> anonymous)
+    internal static void Read(string html, string? language, NodaTime.DateTimeZone? listZone, List<Signature> signatures, List<UnreadLine> unread, List<AnonymousLine> anonymous)
     {
         // Blocks and the line each starts on, in one pass over the page.
         var blocks = new List<(string Block, int Line)>();
@@ -43,7 +43,7 @@ public static partial class SignatureHtml
         {
             var text = WebUtility.HtmlDecode(Tag().Replace(block, "")).Trim();
             if (text.Length == 0) continue;
-            var (time, zone, assumed, timeAt, problem) = SignatureList.FindTime(text, language);
+            var (time, zone, assumed, timeAt, problem) = SignatureList.FindTime(text, language, listZone);
             var (account, shown, contributions) = Signer(block);
             if (account is null)
             {

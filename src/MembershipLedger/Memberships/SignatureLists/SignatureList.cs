@@ -215,20 +215,21 @@ public static partial class SignatureList
     }
 
     /// <param name="language">The wiki's language (pl, it, sr…), for month names that mean different months in different languages.</param>
-    public static SignatureListReading Read(string text, string? language = null)
+    /// <param name="zone">The zone a line's time is read in when the line names none (the group's, or one given); UTC, Meta's default, when null.</param>
+    public static SignatureListReading Read(string text, string? language = null, DateTimeZone? zone = null)
     {
         var signatures = new List<Signature>();
         var unread = new List<UnreadLine>();
         var anonymous = new List<AnonymousLine>();
         var lines = text.Replace("\r\n", "\n").Split('\n');
         if (SignatureHtml.LooksLikeHtml(text))
-            SignatureHtml.Read(text, language, signatures, unread, anonymous);
+            SignatureHtml.Read(text, language, zone, signatures, unread, anonymous);
         else
         for (var i = 0; i < lines.Length && i < MaxLines; i++)
         {
             var raw = lines[i].Trim();
             if (raw.Length == 0) continue;
-            var (signature, anonymousLine, why) = ReadLine(i + 1, raw, language);
+            var (signature, anonymousLine, why) = ReadLine(i + 1, raw, language, zone);
             if (signature is not null) signatures.Add(signature);
             else if (anonymousLine is not null) anonymous.Add(anonymousLine);
             else unread.Add(new UnreadLine(i + 1, raw, why!));
@@ -262,7 +263,7 @@ public static partial class SignatureList
     private static readonly HashSet<string> NotBots = new(StringComparer.OrdinalIgnoreCase) { "Abbot", "Talbot", "Cabot" };
 
     /// <summary>Reads one line: a signature, an anonymous contributor's line, or why neither.</summary>
-    public static (Signature? Signature, AnonymousLine? Anonymous, string? Why) ReadLine(int number, string line, string? language = null)
+    public static (Signature? Signature, AnonymousLine? Anonymous, string? Why) ReadLine(int number, string line, string? language = null, DateTimeZone? listZone = null)
     {
         var text = ToolSuffix().Replace(line, "");
         text = ListMarker().Replace(text, "").Trim();
@@ -270,7 +271,7 @@ public static partial class SignatureList
         if (Tildes().IsMatch(text)) return (null, null, "is an unsigned signature placeholder (~~~~).");
 
         // The time: the last one on the line is the signature's (an earlier one may be part of a comment).
-        var (time, zone, assumed, timeAt, timeProblem) = FindTime(text, language);
+        var (time, zone, assumed, timeAt, timeProblem) = FindTime(text, language, listZone);
         if (timeProblem is not null) return (null, null, timeProblem);
 
         string? name;
@@ -440,7 +441,7 @@ public static partial class SignatureList
             };
     });
 
-    internal static (Instant? Time, string? Zone, bool Assumed, int At, string? Problem) FindTime(string text, string? language)
+    internal static (Instant? Time, string? Zone, bool Assumed, int At, string? Problem) FindTime(string text, string? language, DateTimeZone? assumedZone = null)
     {
         text = ForTimes(text);
         Match? last = null;
@@ -462,11 +463,14 @@ public static partial class SignatureList
             return (null, null, false, last.Index, $"'{last.Value}' is not a possible time.");
 
         var zone = g["zone"].Success ? g["zone"].Value.ToUpper(CultureInfo.InvariantCulture) : null;
+        var local = new LocalDateTime(year, month, day, hour, minute);
+        // No zone on the line: the zone given for the list (a summer-time gap or overlap read as the clocks then showed), else UTC.
+        if (zone is null && assumedZone is not null)
+            return (local.InZoneLeniently(assumedZone).ToInstant(), assumedZone.Id, true, last.Index, null);
         var assumed = zone is null;
         zone ??= "UTC";
         if (!Zones.TryGetValue(zone, out var offset))
             return (null, null, false, last.Index, $"the zone '{zone}' is not one this importer can place ({string.Join(", ", Zones.Keys)}).");
-        var local = new LocalDateTime(year, month, day, hour, minute);
         return (new OffsetDateTime(local, offset).ToInstant(), zone, assumed, last.Index, null);
     }
 
