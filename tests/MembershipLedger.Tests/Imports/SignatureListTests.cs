@@ -285,4 +285,15 @@ public class SignatureListTests
         Assert.Equal(["Farorud", "Abbot"], reading.Signatures.Select(s => s.Username));
         Assert.Equal(["InternetArchiveBot (Report bug)", "ClueBot NG"], reading.Bots.Select(b => b.Username));
     }
+
+    [Theory]
+    [InlineData("""<ol><li><a href="/wiki/User:QEDK">qedk</a> (<a href="/wiki/User_talk:QEDK">t</a> 桜 <a href="/wiki/Special:Contributions/QEDK">c</a>) 19:42, 21 June 2019 (UTC)</li></ol>""")]
+    [InlineData("# [[User:QEDK|qedk]] ([[User talk:QEDK|t]] 桜 [[Special:Contributions/QEDK|c]]) 19:42, 21 June 2019 (UTC)")]
+    public void The_name_shown_is_the_user_links_not_the_talk_or_contributions_links(string list)
+    {
+        var signature = Assert.Single(SignatureList.Read(list).Signatures);
+
+        Assert.Equal("QEDK", signature.Username);
+        Assert.Equal("qedk", signature.Shown);
+    }
 }

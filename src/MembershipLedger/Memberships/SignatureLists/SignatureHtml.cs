@@ -81,8 +81,8 @@ public static partial class SignatureHtml
             if (UserLinks.TitleOf(WebUtility.HtmlDecode(anchor.Groups["href"].Value)) is not { } title) continue;
             var shown = WebUtility.HtmlDecode(Tag().Replace(anchor.Groups["shown"].Value, "")).Trim();
             if (UserLinks.Signer(title) is not { } signer) continue;
-            // A link to the user page keeps what it shows; the talk link beside it shows "talk", not a name.
-            found = signer.Contributions ? (signer.Account, shown, true) : (signer.Account, found.Account == signer.Account ? found.Shown : shown, false);
+            // The first link to an account keeps what it shows: the talk and contributions links after it show "talk", "c".
+            found = found.Account == signer.Account ? found : (signer.Account, shown, signer.Contributions);
         }
         return found;
     }

@@ -287,7 +287,8 @@ public static partial class SignatureList
                 if (UserLinks.Signer(System.Net.WebUtility.HtmlDecode(link.Groups["target"].Value).Replace('_', ' ')) is { } found)
                 {
                     var linkShown = link.Groups["shown"].Success ? Regex.Replace(System.Net.WebUtility.HtmlDecode(link.Groups["shown"].Value), @"<[^>]+>|'{2,}", "").Trim() : null;
-                    signer = (found.Account, found.Contributions, signer?.Account == found.Account && !found.Contributions ? signer.Value.Shown : linkShown);
+                    // The first link to an account keeps what it shows: the talk and contributions links after it show "talk", "c".
+                    if (signer?.Account != found.Account) signer = (found.Account, found.Contributions, linkShown);
                 }
             if (signer is null && WikitextUserTemplate().Match(before) is { Success: true } template)
                 signer = (System.Net.WebUtility.HtmlDecode(template.Groups["name"].Value).Trim(), false, null);
