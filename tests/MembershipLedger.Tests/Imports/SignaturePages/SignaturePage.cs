@@ -60,20 +60,10 @@ public sealed partial record SignaturePage(string Name, string Language, string 
         {
             var shown = WebUtility.HtmlDecode(Tag().Replace(m.Groups["shown"].Value, ""));
             var href = WebUtility.HtmlDecode(m.Groups["href"].Value);
-            if (TitleOf(href) is not { } title) return href.StartsWith("http", StringComparison.Ordinal) || href.StartsWith("//", StringComparison.Ordinal) ? $"[{href} {shown}]" : shown;
+            if (UserLinks.TitleOf(href) is not { } title || title.Length == 0) return href.StartsWith("http", StringComparison.Ordinal) || href.StartsWith("//", StringComparison.Ordinal) ? $"[{href} {shown}]" : shown;
             return shown == title ? $"[[{title}]]" : $"[[{title}|{shown}]]";
         });
         return WebUtility.HtmlDecode(Tag().Replace(linked, "")).Trim();
-    }
-
-    private static string? TitleOf(string href)
-    {
-        string? raw = null;
-        if (href.IndexOf("/wiki/", StringComparison.Ordinal) is var wiki and >= 0) raw = href[(wiki + 6)..].Split('?', '#')[0];
-        else if (href.IndexOf("title=", StringComparison.Ordinal) is var title and >= 0) raw = href[(title + 6)..].Split('&', '#')[0];
-        if (raw is null || raw.Length == 0) return null;
-        try { return Uri.UnescapeDataString(raw).Replace('_', ' '); }
-        catch (UriFormatException) { return null; }
     }
 
     /// <summary>The pages, with the wiki's language and where each was saved from.</summary>
