@@ -30,10 +30,12 @@ public sealed record SignatureListReading(
     IReadOnlyList<AnonymousLine> Anonymous, IReadOnlyList<Signature> Bots);
 
 /// <summary>
-/// Reads a Meta-Wiki "Interested in participating" list, as a reader copies it from the rendered page or as its
-/// wikitext: one signature a line. Times in Meta's default form (<c>20:24, 8 December 2022 (UTC)</c>, with or
-/// without the zone) and in the content-language forms of the French, German, Spanish and Russian wikis; the
-/// zone abbreviation is honoured. Nothing is guessed: a line whose name or time cannot be read is reported.
+/// Reads an "Interested in participating" list (or any run of signatures) as a reader copies it from the rendered page,
+/// as its wikitext, or as its HTML (<see cref="SignatureHtml"/>): one signature a line. Times in the forms of the larger
+/// wikis, with their month names and zone abbreviations; the account from the signature's user link where there is one
+/// (wikitext, HTML), else from the shown name without its decorations (<see cref="RenderedName"/>). Nothing is guessed
+/// that the page does not say: a line whose name or time cannot be read is reported with the reason. Measured on real
+/// signatures of nine Wikipedias: tests/…/Imports/SignaturePages and docs/signature-lists.md.
 /// </summary>
 public static partial class SignatureList
 {
