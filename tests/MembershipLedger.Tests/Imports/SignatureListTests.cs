@@ -296,4 +296,19 @@ public class SignatureListTests
         Assert.Equal("QEDK", signature.Username);
         Assert.Equal("qedk", signature.Shown);
     }
+
+    [Theory]
+    [InlineData("Mardetanha (بحث) \u200F۲۰:۲۴، ۸ دسامبر ۲۰۲۲ (UTC)", "fa", "UTC")]
+    [InlineData("Mardetanha (بحث) \u200F۲۰:۲۴، ۸ دسامبرٔ ۲۰۲۲ (UTC)", null, "UTC")]
+    [InlineData("Mardetanha (שיחה) 22:24, 8 בדצמבר 2022 (IST)", "he", "IST")]
+    [InlineData("Mardetanha (שיחה) 20:24, 8 בדצמבר 2022 (UTC)", null, "UTC")]
+    public void Persian_and_Hebrew_signatures_read_as_the_same_instant(string line, string? language, string zone)
+    {
+        var (signature, _, why) = SignatureList.ReadLine(1, line, language);
+
+        Assert.Null(why);
+        Assert.Equal("Mardetanha", signature!.Username);
+        Assert.Equal(Utc(2022, 12, 8, 20, 24), signature.SignedAt);
+        Assert.Equal(zone, signature.Zone);
+    }
 }

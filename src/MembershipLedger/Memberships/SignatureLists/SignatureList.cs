@@ -95,6 +95,9 @@ public static partial class SignatureList
     /// <summary>The month a name means, in <paramref name="language"/> when given; or why it cannot be told.</summary>
     private static (int Month, string? Problem) MonthOf(string name, string? language)
     {
+        // Hebrew writes the month with the preposition ב ("8 בדצמבר 2022"); Persian may add the ezafe's hamza ("ژانویهٔ").
+        name = name.TrimEnd('\u0654');
+        if (name.Length > 3 && name[0] == 'ב' && !Months.ContainsKey(name) && !CultureMonths.ContainsKey(Key(name))) name = name[1..];
         var key = Key(name);
         if (language is not null && CultureMonths.TryGetValue(key, out var inLanguage)
             && inLanguage.Where(m => m.Value.Contains(language)).Select(m => m.Key).ToList() is [var only])
@@ -128,13 +131,17 @@ public static partial class SignatureList
         Add(10, "October", "Oct", "octobre", "Oktober", "Okt", "octubre", "октября", "октябрь");
         Add(11, "November", "Nov", "novembre", "noviembre", "ноября", "ноябрь");
         Add(12, "December", "Dec", "décembre", "déc", "Dezember", "Dez", "diciembre", "dic", "декабря", "декабрь");
+        // The Persian Wikipedia's Gregorian months (.NET's Persian culture knows only the Solar Hijri ones).
+        string[] persian = ["ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن", "ژوئیه", "اوت", "سپتامبر", "اکتبر", "نوامبر", "دسامبر"];
+        for (var month = 1; month <= 12; month++) Add(month, persian[month - 1]);
         // The Central Kurdish (Sorani) Wikipedia's months as MediaWiki writes them, nominative and genitive (.NET's differ).
         string[] sorani = ["کانوونی دووەم", "شوبات", "ئازار", "نیسان", "ئایار", "حوزەیران", "تەممووز", "ئاب", "ئەیلوول", "تشرینی یەکەم", "تشرینی دووەم", "کانوونی یەکەم"];
         for (var month = 1; month <= 12; month++) Add(month, sorani[month - 1], sorani[month - 1] + "ی");
         return months;
     }
 
-    private const string Month = @"(?<month>\p{L}+)\.?";
+    // Letters and their marks: the Persian Wikipedia writes "ژانویهٔ", the month with the ezafe's hamza.
+    private const string Month = @"(?<month>[\p{L}\p{M}]+)\.?";
     // "(UTC)", "(MSK)", and the Arabic Wikipedia's "(ت ع م)" (UTC).
     private const string Zone = @"(?:\s*\((?<zone>[A-Za-zА-Яа-я]{2,5}|ت ع م)\))?";
 
@@ -472,6 +479,9 @@ public static partial class SignatureList
             return (local.InZoneLeniently(assumedZone).ToInstant(), assumedZone.Id, true, last.Index, null);
         var assumed = zone is null;
         zone ??= "UTC";
+        // The Hebrew Wikipedia signs in Israel's time: IST and IDT there, not India's.
+        if (language == "he" && zone is "IST" or "IDT")
+            return (new OffsetDateTime(local, Offset.FromHours(zone == "IST" ? 2 : 3)).ToInstant(), zone, false, last.Index, null);
         if (!Zones.TryGetValue(zone, out var offset))
             return (null, null, false, last.Index, $"the zone '{zone}' is not one this importer can place ({string.Join(", ", Zones.Keys)}).");
         return (new OffsetDateTime(local, offset).ToInstant(), zone, assumed, last.Index, null);
