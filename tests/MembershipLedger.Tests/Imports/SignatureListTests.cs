@@ -311,4 +311,24 @@ public class SignatureListTests
         Assert.Equal(Utc(2022, 12, 8, 20, 24), signature.SignedAt);
         Assert.Equal(zone, signature.Zone);
     }
+
+    // The forms of other large wikis (sv, no, fi, id, tr, cs, vi, uk, ca), each the same instant.
+    [Theory]
+    [InlineData("Mardetanha (diskussion) 8 december 2022 kl. 21.24 (CET)", "sv")]
+    [InlineData("Mardetanha (diskusjon) 8. des. 2022 kl. 21:24 (CET)", "nb")]
+    [InlineData("Mardetanha (keskustelu) 8. joulukuuta 2022 kello 22.24 (EET)", "fi")]
+    [InlineData("Mardetanha (bicara) 8 Desember 2022 20.24 (UTC)", "id")]
+    [InlineData("Mardetanha (mesaj) 20.24, 8 Aralık 2022 (UTC)", "tr")]
+    [InlineData("Mardetanha (diskuse) 8. 12. 2022, 21:24 (CET)", "cs")]
+    [InlineData("Mardetanha (thảo luận) 20:24, ngày 8 tháng 12 năm 2022 (UTC)", "vi")]
+    [InlineData("Mardetanha (обговорення) 20:24, 8 грудня 2022 (UTC)", "uk")]
+    [InlineData("Mardetanha (discussió) 21:24, 8 des. 2022 (CET)", "ca")]
+    public void The_time_formats_of_more_large_wikis_read_as_the_same_instant(string line, string language)
+    {
+        var (signature, _, why) = SignatureList.ReadLine(1, line, language);
+
+        Assert.Null(why);
+        Assert.Equal("Mardetanha", signature!.Username);
+        Assert.Equal(Utc(2022, 12, 8, 20, 24), signature.SignedAt);
+    }
 }

@@ -145,12 +145,15 @@ public static partial class SignatureList
     // "(UTC)", "(MSK)", and the Arabic Wikipedia's "(ت ع م)" (UTC).
     private const string Zone = @"(?:\s*\((?<zone>[A-Za-zА-Яа-я]{2,5}|ت ع م)\))?";
 
-    // English (Meta), Russian: "20:24, 8 December 2022 (UTC)"; German: "20:24, 8. Dez. 2022 (CET)"; Spanish: "20:24 8 dic 2022 (UTC)".
-    [GeneratedRegex(@"(?<hour>\d{1,2}):(?<minute>\d{2}),?\s+(?<day>\d{1,2})\.?\s+" + Month + @"\s+(?<year>\d{4})\.?(?:\s*г\.)?" + Zone)]
+    // English (Meta), Russian: "20:24, 8 December 2022 (UTC)"; German: "20:24, 8. Dez. 2022 (CET)"; Spanish: "20:24 8 dic 2022 (UTC)";
+    // Turkish, with a dot in the time: "20.24, 8 Aralık 2022 (UTC)".
+    [GeneratedRegex(@"(?<hour>\d{1,2})(?::|\.(?=\d{2},))(?<minute>\d{2}),?\s+(?<day>\d{1,2})\.?\s+" + Month + @"\s+(?<year>\d{4})\.?(?:\s*г\.)?" + Zone)]
     private static partial Regex TimeFirst();
 
-    // Dutch (and the wikis that write the date first, then the time): "10 apr 2020 00:31 (CEST)".
-    [GeneratedRegex(@"(?<day>\d{1,2})\.?\s+" + Month + @"\s+(?<year>\d{4})\s+(?<hour>\d{1,2}):(?<minute>\d{2})" + Zone)]
+    // Dutch (and the wikis that write the date first, then the time): "10 apr 2020 00:31 (CEST)"; Swedish "8 december 2022 kl.
+    // 20.24 (CET)", Norwegian "8. des. 2022 kl. 20:24 (CET)", Finnish "8. joulukuuta 2022 kello 20.24 (EET)", Indonesian
+    // "8 Desember 2022 20.24 (UTC)".
+    [GeneratedRegex(@"(?<day>\d{1,2})\.?\s+" + Month + @"\s+(?<year>\d{4}),?\s+(?:kl\.\s*|klo\s+|kello\s+)?(?<hour>\d{1,2})[:.](?<minute>\d{2})" + Zone)]
     private static partial Regex DateThenTime();
 
     // Japanese and Chinese "2018年10月1日 (月) 18:20 (UTC)", Korean "2018년 10월 1일 (월) 18:20 (KST)": the month is a number.
@@ -165,6 +168,14 @@ public static partial class SignatureList
     // Hungarian: "2009. június 25., 12:46 (CEST)": the year first, dots after the year and the day.
     [GeneratedRegex(@"(?<year>\d{4})\.\s+" + Month + @"\s+(?<day>\d{1,2})\.,?\s+(?<hour>\d{1,2}):(?<minute>\d{2})" + Zone)]
     private static partial Regex YearDotFirst();
+
+    // Czech and Slovak, the month a number: "8. 12. 2022, 20:24 (CET)".
+    [GeneratedRegex(@"(?<day>\d{1,2})\.\s*(?<month>\d{1,2})\.\s*(?<year>\d{4}),?\s+(?<hour>\d{1,2}):(?<minute>\d{2})" + Zone)]
+    private static partial Regex NumericDate();
+
+    // Vietnamese: "20:24, ngày 8 tháng 12 năm 2022 (UTC)".
+    [GeneratedRegex(@"(?<hour>\d{1,2}):(?<minute>\d{2}),?\s+ngày\s+(?<day>\d{1,2})\s+tháng\s+(?<month>\d{1,2}),?\s+năm\s+(?<year>\d{4})" + Zone)]
+    private static partial Regex Vietnamese();
 
     // Portuguese: "18h20min de 1 de outubro de 2018 (UTC)".
     [GeneratedRegex(@"(?<hour>\d{1,2})h(?<minute>\d{2})min\s+de\s+(?<day>\d{1,2})\s+de\s+" + Month + @"\s+de\s+(?<year>\d{4})" + Zone)]
@@ -185,7 +196,7 @@ public static partial class SignatureList
     // Also the word of other large wikis: Polish, Italian, Dutch, Portuguese, Serbian, Ukrainian, Swedish, Czech, Hungarian,
     // Finnish, Indonesian, Vietnamese, Catalan, Norwegian, Romanian, Greek, Bulgarian, Persian, Arabic, Hebrew, Japanese,
     // Chinese and Korean.
-    [GeneratedRegex(@"[(（]\s*(?:talk|talk page|discussion|discuter|disc\.?|Diskussion|Disk\.?|discusión|disc|обсуждение|обс\.?|dyskusja|dyskusji|discussioni|msg|overleg|discussão|разговор|razgovor|обговорення|diskuse|vita|keskustelu|bicara|thảo luận|discussió|diskusjon|discuție|συζήτηση|беседа|بحث|نقاش|שיחה|会話|讨论|討論|토론)\s*[)）]", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"[(（]\s*(?:talk|talk page|mesaj|tartışma|discussion|discuter|disc\.?|Diskussion|Disk\.?|discusión|disc|обсуждение|обс\.?|dyskusja|dyskusji|discussioni|msg|overleg|discussão|разговор|razgovor|обговорення|diskuse|vita|keskustelu|bicara|thảo luận|discussió|diskusjon|discuție|συζήτηση|беседа|بحث|نقاش|שיחה|会話|讨论|討論|토론)\s*[)）]", RegexOptions.IgnoreCase)]
     private static partial Regex TalkLink();
 
     // What the page's tools add after a signature when it is copied: DiscussionTools' "Reply[reply]", the skip link.
@@ -334,7 +345,7 @@ public static partial class SignatureList
         "scrivimi", "parliamone", "contributi", "overleg", "bijdragen", "discussão", "разговор", "razgovor", "доприноси", "doprinosi",
         "обговорення", "diskuse", "vita", "keskustelu", "bicara", "thảo luận", "discussió", "diskusjon", "discuție", "συζήτηση", "беседа",
         "بحث", "نقاش", "ناقش", "ناقشني", "ناقشه", "راسلني", "مساهمات", "שיחה", "会話", "讨论", "討論", "토론", "لێدوان", "وتووێژ", "بدوێ",
-        "بەشدارییەکان", "beiträge",
+        "بەشدارییەکان", "beiträge", "mesaj", "tartışma",
     };
 
     // What the English, French and Italian unsigned-comment templates write before the name they give.
@@ -455,7 +466,7 @@ public static partial class SignatureList
     {
         text = ForTimes(text);
         Match? last = null;
-        foreach (var regex in new[] { TimeFirst(), DateFirst(), DateThenTime(), YearFirst(), PortugueseTime(), Sorani(), YearDotFirst() })
+        foreach (var regex in new[] { TimeFirst(), DateFirst(), DateThenTime(), YearFirst(), PortugueseTime(), Sorani(), YearDotFirst(), NumericDate(), Vietnamese() })
             foreach (Match m in regex.Matches(text))
                 if (last is null || m.Index > last.Index) last = m;
         if (last is null) return (null, null, false, -1, null);
