@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MembershipLedger.Api.Activities;
 using MembershipLedger.Api.Grants;
+using MembershipLedger.Api.Governance;
 using MembershipLedger.Api.Interchange;
 using MembershipLedger.Api.Timelines;
 using MembershipLedger.Api.Groups;
@@ -130,6 +131,7 @@ public static class LedgerHost
         app.MapTimelineEndpoints();
         app.MapInterchangeEndpoints();
         app.MapAdminEndpoints();
+        app.MapGovernanceEndpoints();
         app.MapGet("/ledger.css", Web.Stylesheet.Serve).ExcludeFromDescription();
         Web.WebPage.UsePageStatus(app);
         app.UseAntiforgery();

@@ -54,6 +54,12 @@ public static class LedgerShape
         GroupRegistered g => Exactly(g.GroupId, "a group's registration is the first event of the stream named by its groupId"),
         GroupProfileChanged g => Exactly(g.GroupId, "a group's profile changes are on the stream named by its groupId"),
         PersonalDataErased => Exactly(Erasure.StreamKey, $"erasures are recorded on '{Erasure.StreamKey}'"),
+        Governance.ComplianceRulesSet => Exactly(Governance.ComplianceRules.StreamKey, $"compliance rules are recorded on '{Governance.ComplianceRules.StreamKey}'"),
+        Governance.RecognitionApplied or Governance.ProvisionallyApproved or Governance.GroupRecognized or Governance.AgreementSigned
+            or Governance.ReportSubmitted or Governance.RecognitionSuspended or Governance.RecognitionReinstated or Governance.GroupDerecognized =>
+            Exactly((string)data.GetType().GetProperty("GroupId")!.GetValue(data)!, "a group's recognition is on the stream named by its groupId"),
+        Governance.CapacitiesDeclared or Governance.CapacitiesWithdrawn or Governance.AffiliationStatementIssued or Governance.AffiliationStatementRevoked =>
+            InGroup((string)data.GetType().GetProperty("GroupId")!.GetValue(data)!),
         MemberSignedUp or MemberWithdrew or MemberRemoved or SignUpRetracted or SignatureTimeCorrected or RoleDesignated or RoleEnded
             or ContactDetailsRecorded or AccountRenamed => InGroup((string)data.GetType().GetProperty("GroupId")!.GetValue(data)!),
         _ when data.GetType().GetProperty("ActivityId")?.GetValue(data) is string activityId && data.GetType().Namespace == typeof(Activity).Namespace =>

@@ -59,6 +59,11 @@ public static class Erasure
         ParticipationRecorded e => e with { Username = rename(e.Username) },
         ActivityPlanned e => e with { Details = e.Details with { Organizers = e.Details.Organizers.Select(rename).ToList() } },
         ActivityDetailsChanged e => e with { Details = e.Details with { Organizers = e.Details.Organizers.Select(rename).ToList() } },
+        // Capacities are personal data through and through: nothing of them is kept, so the directory no longer lists the person.
+        Governance.CapacitiesDeclared e => e with { Username = rename(e.Username), Languages = [], Skills = [], Tags = [], WouldMentor = false, Published = false },
+        Governance.CapacitiesWithdrawn e => e with { Username = rename(e.Username) },
+        Governance.AffiliationStatementIssued e => e with { Username = rename(e.Username) },
+        Governance.AffiliationStatementRevoked e => e with { Username = rename(e.Username) },
         _ => data,
     };
 

@@ -45,7 +45,7 @@ public static class LedgerProjections
     /// Names the projections' meaning. Change it with any change to what a projection writes: every ledger built by an
     /// earlier definition is then rebuilt on its next start.
     /// </summary>
-    public const string Definition = "2026-11-29.1";
+    public const string Definition = "2026-11-29.2";
 
     public const string StateTable = LedgerSchema.Name + ".projection_state";
     public const string DeadLetterTable = LedgerSchema.Name + ".projection_dead_letters";
@@ -305,7 +305,8 @@ public static class LedgerProjections
 
     /// <summary>The documents that snapshot projections write (groups, activities, grants): emptied before a rebuild.</summary>
     private static IEnumerable<Type> ProjectedDocumentTypes(IDocumentStore store) =>
-        ((DocumentStore)store).Options.Projections.All.OfType<IAggregateProjection>().Where(p => p.Lifecycle == ProjectionLifecycle.Inline).Select(p => p.AggregateType);
+        ((DocumentStore)store).Options.Projections.All.OfType<IAggregateProjection>().Where(p => p.Lifecycle == ProjectionLifecycle.Inline).Select(p => p.AggregateType)
+            .Concat(((DocumentStore)store).Options.Projections.All.OfType<IWritesDocuments>().SelectMany(p => p.Documents));
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, CancellationToken ct, string sql, params object[] values)
     {
@@ -315,4 +316,13 @@ public static class LedgerProjections
     }
 
     private static string Shorten(string text) => text.Length <= 2000 ? text : text[..2000] + "…";
+}
+
+/// <summary>
+/// An event projection that keeps documents: a rebuild deletes them first, as it does the aggregates' (an erasure renames
+/// streams, so a document keyed by a stream's old key would otherwise outlive it).
+/// </summary>
+public interface IWritesDocuments
+{
+    IEnumerable<Type> Documents { get; }
 }

@@ -1,5 +1,6 @@
 using MembershipLedger.Activities;
 using MembershipLedger.Grants;
+using MembershipLedger.Governance;
 using MembershipLedger.Timelines;
 using JasperFx;
 using JasperFx.Events;
@@ -72,6 +73,7 @@ public static class LedgerStore
         options.AddPeople();
         options.AddActivities();
         options.AddGrants();
+        options.AddGovernance();
         options.AddTimelines();
         options.AddEventChain();
         options.AddProjectionState();

@@ -33,6 +33,15 @@ public sealed class HistoryProjection : EventProjection
         IncludeType<RoleEnded>();
         IncludeType<ContactDetailsRecorded>();
         IncludeType<AccountRenamed>();
+        // A group's recognition is part of its audited history; a person's capacities (personal data) never are.
+        IncludeType<Governance.RecognitionApplied>();
+        IncludeType<Governance.ProvisionallyApproved>();
+        IncludeType<Governance.GroupRecognized>();
+        IncludeType<Governance.AgreementSigned>();
+        IncludeType<Governance.ReportSubmitted>();
+        IncludeType<Governance.RecognitionSuspended>();
+        IncludeType<Governance.RecognitionReinstated>();
+        IncludeType<Governance.GroupDerecognized>();
 
         var table = new Table(LedgerSchema.History);
         table.AddColumn<long>("seq").AsPrimaryKey();
@@ -92,6 +101,9 @@ public sealed class HistoryProjection : EventProjection
         RoleEnded r => new Row(r.GroupId, r.Username, r.EffectiveAt),
         ContactDetailsRecorded c => new Row(c.GroupId, c.Username, null),
         AccountRenamed r => new Row(r.GroupId, r.NewName, null),
+        Governance.RecognitionApplied or Governance.ProvisionallyApproved or Governance.GroupRecognized or Governance.AgreementSigned
+            or Governance.ReportSubmitted or Governance.RecognitionSuspended or Governance.RecognitionReinstated or Governance.GroupDerecognized =>
+            new Row((string)data.GetType().GetProperty("GroupId")!.GetValue(data)!, null, null),
         _ => null,
     };
 }

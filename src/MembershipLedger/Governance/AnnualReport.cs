@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Marten;
+using MembershipLedger.Activities;
+using MembershipLedger.Grants;
+using MembershipLedger.Grants.SpendTrail;
+using MembershipLedger.Groups;
+using MembershipLedger.Memberships;
+using MembershipLedger.Memberships.Roster;
+using MembershipLedger.Storage;
+using NodaTime;
+using Npgsql;
+
+namespace MembershipLedger.Governance;
+
+/// <summary>A figure of the draft and where a reader checks it: the ledger page or API read that shows the events behind it.</summary>
+public sealed record Traced(string Text, string Source);
+
+/// <summary>A grant's year: what was awarded, spent and left by the period's end.</summary>
+public sealed record GrantYear(string GrantId, string Program, string Purpose, string Currency, decimal Awarded, decimal Spent, decimal Remaining, string Source);
+
+/// <summary>An activity of the period, with what came of it.</summary>
+public sealed record ActivityYear(string ActivityId, string Title, string Kind, string When, string Status, int Participants, Outcomes? Outcomes, string Source);
+
+/// <summary>
+/// A draft of a group's annual report for a period (a calendar year, or its own reporting period): members at the start
+/// and the end, joins and leaves, roles held, activities and grants, each figure with the read that shows its events.
+/// </summary>
+public sealed record AnnualReportDraft(
+    string GroupId, string GroupName, LocalDate From, LocalDate To, int MembersAtStart, int MembersAtEnd,
+    IReadOnlyList<string> Joined, IReadOnlyList<string> Left, IReadOnlyList<RoleSpan> Roles, IReadOnlyList<ActivityYear> Activities,
+    IReadOnlyList<GrantYear> Grants, RecognitionStatus StatusAtEnd, IReadOnlyList<Traced> Sources)
+{
+    public string Markdown()
+    {
+        var md = new StringBuilder();
+        md.AppendLine($"== {GroupName}: report for {From:yyyy-MM-dd} to {To:yyyy-MM-dd} ==").AppendLine();
+        md.AppendLine("''A draft from the membership ledger: check each figure against the source listed at the end, then edit.''").AppendLine();
+        md.AppendLine("=== Members ===");
+        md.AppendLine($"* Members on {From:yyyy-MM-dd}: '''{MembersAtStart}'''; on {To:yyyy-MM-dd}: '''{MembersAtEnd}'''.");
+        md.AppendLine($"* Joined during the period: {Joined.Count}{(Joined.Count > 0 ? " (" + string.Join(", ", Joined.Select(User)) + ")" : "")}.");
+        md.AppendLine($"* Left during the period: {Left.Count}{(Left.Count > 0 ? " (" + string.Join(", ", Left.Select(User)) + ")" : "")}.");
+        md.AppendLine().AppendLine("=== Roles ===");
+        if (Roles.Count == 0) md.AppendLine("* No role was recorded in the period.");
+        foreach (var role in Roles)
+            md.AppendLine($"* {User(role.Username)}: {Json.Kind(role.Role).Replace('-', ' ')}{(role.Title is { } t ? $" ({t})" : "")}{Span(role)}.");
+        md.AppendLine().AppendLine("=== Activities ===");
+        if (Activities.Count == 0) md.AppendLine("* No activity was recorded in the period.");
+        foreach (var a in Activities)
+            md.AppendLine($"* '''{a.Title}''' ({a.Kind.Replace('-', ' ')}, {a.When}): {a.Status}{(a.Participants > 0 ? $", {a.Participants} participants" : "")}{OutcomeText(a.Outcomes)}.");
+        md.AppendLine().AppendLine("=== Grants ===");
+        if (Grants.Count == 0) md.AppendLine("* No grant ran in the period.");
+        foreach (var g in Grants)
+            md.AppendLine($"* {g.Program}: {g.Purpose}. Awarded {Money(g.Awarded, g.Currency)}; spent {Money(g.Spent, g.Currency)} by {To:yyyy-MM-dd}; {Money(g.Remaining, g.Currency)} remaining.");
+        md.AppendLine().AppendLine("=== Sources ===");
+        foreach (var source in Sources) md.AppendLine($"* {source.Text}: {source.Source}");
+        return md.ToString();
+    }
+
+    public string Html()
+    {
+        // The same draft as HTML, line for line from the wikitext: headings, bullets and bold.
+        var html = new StringBuilder();
+        var inList = false;
+        foreach (var line in Markdown().Split('\n'))
+        {
+            var text = WebUtility.HtmlEncode(line.TrimEnd('\r'));
+            text = System.Text.RegularExpressions.Regex.Replace(text, "&#39;&#39;&#39;(.+?)&#39;&#39;&#39;", "<strong>$1</strong>");
+            text = System.Text.RegularExpressions.Regex.Replace(text, "&#39;&#39;(.+?)&#39;&#39;", "<em>$1</em>");
+            text = System.Text.RegularExpressions.Regex.Replace(text, @"\[\[User:([^|\]]+)\|([^\]]+)\]\]", "$2");
+            if (line.StartsWith("* "))
+            {
+                if (!inList) { html.AppendLine("<ul>"); inList = true; }
+                html.AppendLine($"<li>{text[2..]}</li>");
+                continue;
+            }
+            if (inList) { html.AppendLine("</ul>"); inList = false; }
+            if (line.StartsWith("=== ")) html.AppendLine($"<h3>{text.Trim('=', ' ')}</h3>");
+            else if (line.StartsWith("== ")) html.AppendLine($"<h2>{text.Trim('=', ' ')}</h2>");
+            else if (text.Length > 0) html.AppendLine($"<p>{text}</p>");
+        }
+        if (inList) html.AppendLine("</ul>");
+        return html.ToString();
+    }
+
+    private static string User(string name) => $"[[User:{name}|{name}]]";
+
+    private string Span(RoleSpan role)
+    {
+        var from = role.From is { } f ? f.InUtc().Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+        var to = role.To is { } t ? t.InUtc().Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+        return (from, to) switch
+        {
+            (null, null) => ", held through the period",
+            (_, null) => $", since {from}",
+            (null, _) => $", until {to}",
+            _ => $", {from} to {to}",
+        };
+    }
+
+    private static string OutcomeText(Outcomes? o)
+    {
+        if (o is null) return "";
+        var parts = new List<string>();
+        if (o.ArticlesCreated is { } created) parts.Add($"{created} articles created");
+        if (o.ArticlesImproved is { } improved) parts.Add($"{improved} improved");
+        if (o.Uploads is { } uploads) parts.Add($"{uploads} uploads");
+        if (o.CommonsCategory is { } category) parts.Add($"photos in [[commons:Category:{category}|{category}]]");
+        if (o.ReportUrl is { } url) parts.Add($"report: {url}");
+        return parts.Count == 0 ? "" : "; " + string.Join(", ", parts);
+    }
+
+    private static string Money(decimal amount, string currency) => $"{amount.ToString("#,0.##", CultureInfo.InvariantCulture)} {currency}";
+}
+
+public static class AnnualReports
+{
+    /// <summary>Drafts the report from the ledger as it knows it now: the roster's tables, the activities, the grants' trails.</summary>
+    public static async Task<AnnualReportDraft> DraftAsync(
+        IQuerySession session, NpgsqlDataSource db, GroupProfile group, GroupStanding? standing, LocalDate from, LocalDate to, CancellationToken ct)
+    {
+        var zone = group.Profile.TimeZone;
+        Instant EndOf(LocalDate day) => zone.AtStartOfDay(day.PlusDays(1)).ToInstant() - Duration.FromTicks(10);
+        var start = await RosterQuery.LoadAsync(db, group.Id, EndOf(from.PlusDays(-1)), null, ct);
+        var end = await RosterQuery.LoadAsync(db, group.Id, EndOf(to), null, ct);
+        var change = RosterComparison.Between(start, end);
+
+        var (periodStart, periodEnd) = (zone.AtStartOfDay(from).ToInstant(), EndOf(to));
+        var roles = (await MembershipFigures.RolesAsync(db, group.Id, ct))
+            .Where(r => (r.From is null || r.From <= periodEnd) && (r.To is null || r.To >= periodStart)).ToList();
+
+        var activities = (await session.Query<Activity>().ToListAsync(ct))
+            .Where(a => a.Details.GroupIds.Contains(group.Id) && a.Details.StartsOn.FirstDay <= to && a.Details.EndsOn.LastDay >= from)
+            .OrderBy(a => a.Details.StartsOn)
+            .Select(a => new ActivityYear(a.Id, a.Details.Title, Json.Kind(a.Details.Kind), a.Details.StartsOn.ToString(), Json.Kind(a.Status),
+                a.ParticipantCount, a.Outcomes, $"/activities/{a.Id}"))
+            .ToList();
+
+        var grants = new List<GrantYear>();
+        foreach (var grant in (await session.Query<Grant>().Where(g => g.GroupId == group.Id).ToListAsync(ct))
+                     .Where(g => g.PeriodStart.FirstDay <= to && g.PeriodEnd.LastDay >= from).OrderBy(g => g.AwardedOn))
+        {
+            var report = await GrantReports.LoadAsync(db, grant, to, ct);
+            grants.Add(new GrantYear(grant.Id, grant.Program, grant.Purpose, grant.Currency, report.Awarded, report.Total.Spent, report.Remaining,
+                $"/grants/{grant.Id}/trail?asOf={to:yyyy-MM-dd}"));
+        }
+
+        var sources = new List<Traced>
+        {
+            new($"Members on {from:yyyy-MM-dd} ({start.Members.Count + start.Undated.Count})", $"/groups/{group.Id}/roster?asOf={from.PlusDays(-1):yyyy-MM-dd}"),
+            new($"Members on {to:yyyy-MM-dd} ({end.Members.Count + end.Undated.Count})", $"/groups/{group.Id}/roster?asOf={to:yyyy-MM-dd}"),
+            new($"Joined and left ({change.Joined.Count}, {change.Left.Count}), by name", $"/groups/{group.Id}/roster/compare?from={from.PlusDays(-1):yyyy-MM-dd}&to={to:yyyy-MM-dd}"),
+            new("Roles, with the events that began and ended them", $"/groups/{group.Id}/history"),
+        };
+        sources.AddRange(activities.Select(a => new Traced($"Activity '{a.Title}'", a.Source)));
+        sources.AddRange(grants.Select(g => new Traced($"Grant {g.GrantId}: the spend trail behind every amount", g.Source)));
+        if (standing is not null) sources.Add(new Traced("Recognition, agreements and reports", $"/groups/{group.Id}/recognition"));
+
+        return new AnnualReportDraft(group.Id, group.Profile.Name, from, to, start.Members.Count + start.Undated.Count, end.Members.Count + end.Undated.Count,
+            change.Joined.Select(m => m.Username).ToList(), change.Left.Select(m => m.Username).ToList(), roles, activities, grants,
+            standing?.StatusOn(to) ?? RecognitionStatus.NotApplied, sources);
+    }
+}
