@@ -60,7 +60,7 @@ public static class IssueStatementEndpoint
         {
             var issued = (AffiliationStatementIssued)decision.Events.Single();
             var claims = new StatementClaims(issued.StatementId, Issuer(http), issued.Username, group.Id, group.Profile.Name, issued.Role, issued.Title,
-                issued.AsOf, issued.RecognizedSince, issued.IssuedAt, issued.ExpiresAt);
+                issued.AsOf, issued.RecognizedSince, issued.IssuedAt, Statements.EndOf(issued.ExpiresOn));
             return Task.FromResult<IResult>(TypedResults.Created($"/statements/{issued.StatementId}",
                 new IssuedStatement(issued.StatementId, Statements.Sign(claims, key, keyId), claims, $"/statements/{issued.StatementId}", "/.well-known/jwks.json")));
         });

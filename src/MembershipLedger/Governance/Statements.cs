@@ -17,9 +17,10 @@ namespace MembershipLedger.Governance;
 /// A statement was issued and signed. <paramref name="Role"/> is null for plain membership. The token itself is not kept:
 /// it is the signed form of these fields, and the key's id says which key signed it.
 /// </summary>
+/// <param name="ExpiresOn">The last day it may be relied on (to the end of that day, UTC): a day, as the ledger's facts never lie in the future.</param>
 public sealed record AffiliationStatementIssued(
     Guid StatementId, string GroupId, string Username, RoleKind? Role, string? Title, LocalDate AsOf, LocalDate RecognizedSince,
-    Instant IssuedAt, Instant ExpiresAt, string KeyId) : IBelongsToGroups
+    Instant IssuedAt, LocalDate ExpiresOn, string KeyId) : IBelongsToGroups
 {
     IReadOnlyCollection<string> IBelongsToGroups.OwningGroups => [GroupId];
 }
@@ -45,6 +46,9 @@ public static class Statements
 {
     public const int MaxValidDays = 731;
 
+    /// <summary>When a statement stops holding: the end of its last day, UTC.</summary>
+    public static Instant EndOf(LocalDate day) => day.PlusDays(1).AtStartOfDayInZone(DateTimeZone.Utc).ToInstant();
+
     /// <summary>Issue: refused unless the group was recognized on the day and the person held what the statement says.</summary>
     public static Decision Issue(IssueStatement command, HeldOnDay held, LocalDate? recognizedSince, RecognitionStatus statusOnDay, LocalDate today, Instant now, string keyId)
     {
@@ -63,7 +67,7 @@ public static class Statements
         else if (!held.Member)
             return LedgerProblem.Rule("not-a-member", $"{command.Username} was not a member of {command.GroupId} on {command.AsOf:yyyy-MM-dd}.");
         return Decision.Accept(new AffiliationStatementIssued(command.StatementId, command.GroupId, command.Username, command.Role, title,
-            command.AsOf, since, now, now.Plus(Duration.FromDays(command.ValidDays)), keyId));
+            command.AsOf, since, now, now.InUtc().Date.PlusDays(command.ValidDays), keyId));
     }
 
     public static Decision Revoke(Guid statementId, string groupId, string username, bool issued, bool alreadyRevoked, Instant now) =>
@@ -206,7 +210,7 @@ public sealed partial class StatementProjection : Marten.Events.Projections.Even
                 operations.Store(new StatementRecord
                 {
                     Id = s.StatementId, StreamKey = e.StreamKey!, GroupId = s.GroupId, Username = s.Username, Role = s.Role, Title = s.Title, AsOf = s.AsOf,
-                    RecognizedSince = s.RecognizedSince, IssuedAt = s.IssuedAt, ExpiresAt = s.ExpiresAt, KeyId = s.KeyId,
+                    RecognizedSince = s.RecognizedSince, IssuedAt = s.IssuedAt, ExpiresAt = Statements.EndOf(s.ExpiresOn), KeyId = s.KeyId,
                 });
                 break;
             case AffiliationStatementRevoked r when await operations.LoadAsync<StatementRecord>(r.StatementId, cancellation) is { } record:
