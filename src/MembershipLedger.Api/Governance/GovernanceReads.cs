@@ -227,6 +227,7 @@ public static class GovernanceReads
         if (problem is not null) return problem;
         var now = clock.GetCurrentInstant();
         var check = Statements.Check(text!, await StatementKeys.PublicKeysAsync(session, ct), now);
+        if (check.Malformed) return Problems.Invalid("body", $"The text {check.Problem} Paste the statement's token as it was issued.");
         if (!check.SignatureValid || check.Claims is null) return TypedResults.Ok(new VerificationResponse(false, $"The token {check.Problem}", check.Claims, null));
         var status = await session.LoadAsync<StatementRecord>(check.Claims.StatementId, ct) is { } record ? StatementStatus.Of(record, now) : null;
         var (valid, why) = (check.Problem, status?.Status) switch

@@ -34,7 +34,8 @@ public sealed record StatementClaims(
     LocalDate AsOf, LocalDate RecognizedSince, Instant IssuedAt, Instant ExpiresAt);
 
 /// <summary>The outcome of checking a token's signature and times (revocation is the ledger's to say, online).</summary>
-public sealed record StatementCheck(bool SignatureValid, string? Problem, StatementClaims? Claims);
+/// <param name="Malformed">The text is no compact JWS at all: not a token to judge, but input to refuse.</param>
+public sealed record StatementCheck(bool SignatureValid, string? Problem, StatementClaims? Claims, bool Malformed = false);
 
 /// <summary>A statement to issue: whose, in which group, which role (or membership), as of which day, for how long.</summary>
 public sealed record IssueStatement(Guid StatementId, string GroupId, string Username, RoleKind? Role, LocalDate AsOf, int ValidDays);
@@ -89,7 +90,7 @@ public static class Statements
     public static StatementCheck Check(string token, IReadOnlyDictionary<string, ECDsa> keys, Instant now)
     {
         var parts = token.Trim().Split('.');
-        if (parts.Length != 3) return new(false, "is not a compact JWS (three base64url parts separated by dots).", null);
+        if (parts.Length != 3) return new(false, "is not a compact JWS (three base64url parts separated by dots).", null, Malformed: true);
         JsonNode? header, payload;
         byte[] signature;
         try
@@ -100,10 +101,11 @@ public static class Statements
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {
-            return new(false, "is not a compact JWS: a part is not base64url-encoded JSON.", null);
+            return new(false, "is not a compact JWS: a part is not base64url-encoded JSON.", null, Malformed: true);
         }
-        if (header?["alg"]?.GetValue<string>() != "ES256") return new(false, "is not signed with ES256.", null);
-        if (header["kid"]?.GetValue<string>() is not { } kid || !keys.TryGetValue(kid, out var key))
+        if (header is not JsonObject || payload is not JsonObject) return new(false, "is not a compact JWS: its header and payload are JSON objects.", null, Malformed: true);
+        if (header["alg"] is not JsonValue alg || !alg.TryGetValue<string>(out var algorithm) || algorithm != "ES256") return new(false, "is not signed with ES256.", null);
+        if (header["kid"] is not JsonValue kidValue || !kidValue.TryGetValue<string>(out var kid) || !keys.TryGetValue(kid, out var key))
             return new(false, "names a key this ledger did not publish.", null);
         if (!key.VerifyData(Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}"), signature, HashAlgorithmName.SHA256))
             return new(false, "has a signature that does not match its content: it was altered, or signed by another key.", null);

@@ -15,7 +15,7 @@ public sealed record GroupCount(string GroupId, int Members, int Undated);
 public sealed record PersonLane(string GroupId, RoleKind? Role, string? Title, MemberKind? Kind, Instant? From, Instant? To);
 
 /// <summary>A role held in a group, with its span (null ends: unknown start, still held).</summary>
-public sealed record RoleSpan(string Username, RoleKind Role, string? Title, Instant? From, Instant? To, Guid AssignmentId = default);
+public sealed record RoleSpan(string Username, RoleKind Role, string? Title, Instant? From, Instant? To, Guid AssignmentId);
 
 /// <summary>
 /// Figures drawn from the same bitemporal tables the roster reads: counts per month, counts per group, and a person's
