@@ -83,11 +83,18 @@ public static class GovernanceReads
 
     private static async Task<IResult> Directory(string? on, string? knownAt, string? country, string? kind, IQuerySession session, Reads db, IClock clock, CancellationToken ct)
     {
+        var (directory, problem) = await DirectoryAsync(on, knownAt, country, kind, session, db, clock, ct);
+        return problem ?? TypedResults.Ok(directory);
+    }
+
+    public static async Task<(ComplianceDirectory?, IResult?)> DirectoryAsync(string? on, string? knownAt, string? country, string? kind,
+        IQuerySession session, NpgsqlDataSource db, IClock clock, CancellationToken ct)
+    {
         var errors = new Dictionary<string, string[]>();
         var day = Day(on, "on", clock.GetCurrentInstant().InUtc().Date, errors);
         var known = KnownAt(knownAt, DateTimeZone.Utc, errors);
         var groups = await GroupsAsync(session, country, kind, null, errors, ct);
-        if (errors.Count > 0) return Problems.Invalid(errors);
+        if (errors.Count > 0) return (null, Problems.Invalid(errors));
         var rules = await RulesKnownAsync(session, known, ct);
         var rows = new List<DirectoryRow>();
         foreach (var group in groups)
@@ -96,8 +103,8 @@ public static class GovernanceReads
             rows.Add(new DirectoryRow(group.Id, group.Profile.Name, group.Profile.CountryCode, group.Profile.Kind, verdict.Status, verdict.InGoodStanding,
                 verdict.Criteria.Where(c => !c.Met).ToList()));
         }
-        return TypedResults.Ok(new ComplianceDirectory(day, known, rows.Count, rows.Count(r => r.InGoodStanding),
-            rows.OrderBy(r => r.InGoodStanding).ThenBy(r => r.GroupId, StringComparer.Ordinal).ToList()));
+        return (new ComplianceDirectory(day, known, rows.Count, rows.Count(r => r.InGoodStanding),
+            rows.OrderBy(r => r.InGoodStanding).ThenBy(r => r.GroupId, StringComparer.Ordinal).ToList()), null);
     }
 
     private static async Task<IResult> Rules(string? on, IQuerySession session, IClock clock, CancellationToken ct)
@@ -187,7 +194,18 @@ public static class GovernanceReads
     }
 
     private static async Task<IResult> Capacities(string? language, string? skill, string? tag, string? country, string? group, string? mentor,
-        HttpContext http, IQuerySession session, Reads db, CancellationToken ct)
+        HttpContext http, IQuerySession session, CancellationToken ct)
+    {
+        var (found, errors) = await FindCapacitiesAsync(language, skill, tag, country, group, mentor, http.User, session, ct);
+        return errors.Count > 0 ? Problems.Invalid(errors) : TypedResults.Ok(found);
+    }
+
+    /// <summary>
+    /// The directory's search, for the API and the page alike. Personal data: published declarations for everyone; the
+    /// others only for those who may see the group's personal data (admins, auditors, the group's organizers).
+    /// </summary>
+    public static async Task<(IReadOnlyList<CapacityResponse>, Dictionary<string, string[]>)> FindCapacitiesAsync(string? language, string? skill, string? tag,
+        string? country, string? group, string? mentor, System.Security.Claims.ClaimsPrincipal user, IQuerySession session, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (skill is not null && !DeclaringCapacities.Vocabulary.Contains(skill)) errors["skill"] = [$"is one of {string.Join(", ", DeclaringCapacities.Vocabulary)}."];
@@ -195,7 +213,8 @@ public static class GovernanceReads
         if (country is not null && !CountryCodes.IsAssigned(country.ToUpperInvariant())) errors["country"] = [$"'{country}' is not an ISO 3166-1 alpha-2 code."];
         if (language is { Length: > 20 }) errors["language"] = ["is a language code such as tg."];
         if (tag is { Length: > 40 }) errors["tag"] = ["is at most 40 characters."];
-        if (errors.Count > 0) return Problems.Invalid(errors);
+        if (group is { Length: > 100 }) errors["group"] = ["is a group's id."];
+        if (errors.Count > 0) return ([], errors);
 
         var query = session.Query<CapacityProfile>().AsQueryable();
         if (language is not null) { var code = language.ToLowerInvariant(); query = query.Where(c => c.LanguageCodes.Contains(code)); }
@@ -209,8 +228,7 @@ public static class GovernanceReads
             var inCountry = (await session.Query<GroupProfile>().ToListAsync(ct)).Where(g => g.Profile.CountryCode == country.ToUpperInvariant()).Select(g => g.Id).ToHashSet();
             found = found.Where(c => inCountry.Contains(c.GroupId)).ToList();
         }
-        // Personal data: published declarations for everyone; the others only for those who may see the group's personal data.
-        return TypedResults.Ok(found.Where(c => c.Published || Permissions.SeesPersonalData(http.User, c.GroupId)).Select(CapacityResponse.From).ToList());
+        return ([.. found.Where(c => c.Published || Permissions.SeesPersonalData(user, c.GroupId)).Select(CapacityResponse.From)], errors);
     }
 
     private static async Task<IResult> Keys(IQuerySession session, CancellationToken ct) =>

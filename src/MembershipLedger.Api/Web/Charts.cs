@@ -38,6 +38,26 @@ public static class Charts
         return Svg(plot, 340);
     }
 
+    /// <summary>Members at each period's end across the groups shown, with joins above and leaves below the axis.</summary>
+    public static string Growth(IReadOnlyList<MembershipLedger.Governance.GrowthPoint> points)
+    {
+        var plot = NewPlot();
+        var joined = plot.Add.Bars(points.Select((p, i) => new Bar { Position = i, Value = p.Joined, FillColor = Joins, LineWidth = 0 }).ToArray());
+        joined.LegendText = "joined in the period";
+        var left = plot.Add.Bars(points.Select((p, i) => new Bar { Position = i, Value = -p.Left, FillColor = Leaves, LineWidth = 0 }).ToArray());
+        left.LegendText = "left in the period (below zero)";
+        var count = plot.Add.ScatterLine(Enumerable.Range(0, points.Count).Select(i => (double)i).ToArray(), points.Select(p => (double)p.MembersAtEnd).ToArray(), Members);
+        count.ConnectStyle = ConnectStyle.StepHorizontal;
+        count.LineWidth = 2;
+        count.LegendText = "members at the period's end";
+        var step = Math.Max(1, points.Count / 12);
+        var ticks = points.Select((p, i) => (p, i)).Where(t => t.i % step == 0).ToList();
+        plot.Axes.Bottom.SetTicks(ticks.Select(t => (double)t.i).ToArray(), ticks.Select(t => t.p.Period).ToArray());
+        plot.YLabel("people");
+        plot.ShowLegend(Alignment.UpperLeft);
+        return Svg(plot, 340);
+    }
+
     /// <summary>Each budget line's budget beside what was spent on it; overspent lines are marked.</summary>
     public static string BudgetAgainstActual(IReadOnlyList<LineBalance> lines, string currency)
     {

@@ -203,6 +203,28 @@ public static class WebForms
             [new("closedOn", "Closed on", FieldKind.PartialDate, "Empty for today."), new("finalReportUrl", "Final report", Hint: "Link to the report."), Reason()])
             { Explain = "Nothing more can be spent on a closed grant." },
 
+        // Governance
+        new("record-recognition", "Record a step of recognition", SubjectKind.Group, "POST", "/groups/{groupId}/recognition", "Record the step",
+        [
+            new("step", "Step", FieldKind.Choice) { Required = true, Choices =
+                [new("applied", "applied"), new("provisionally-approved", "provisionally approved"), new("recognized", "recognized"),
+                 new("suspended", "suspended"), new("reinstated", "reinstated"), new("derecognized", "derecognized")] },
+            new("on", "Took effect on", FieldKind.Date, "The day of the decision, e.g. 2023-05-01.") { Required = true },
+            new("trialEndsOn", "Trial ends on", FieldKind.Date, "For a provisional approval only."),
+            new("link", "Link", Hint: "Where the decision is written: the Affiliations Committee's resolution, a Meta-Wiki page."),
+            Reason(),
+        ]) { AdminOnly = true, Explain = "Steps follow one another: applied, provisionally approved, recognized; suspended and reinstated; derecognized. A suspension, a reinstatement and a derecognition need a reason." },
+        new("record-agreement", "Record an agreement", SubjectKind.Group, "POST", "/groups/{groupId}/agreements", "Record the agreement",
+            [new("signedOn", "Signed on", FieldKind.Date) { Required = true }, new("endsOn", "In force until", FieldKind.Date) { Required = true },
+             new("link", "Link"), Reason()])
+            { AdminOnly = true, Explain = "An agreement with the Wikimedia Foundation, first or renewed: it is in force from the day it was signed to its last day." },
+        new("record-report", "Record a report", SubjectKind.Group, "POST", "/groups/{groupId}/reports", "Record the report",
+        [
+            new("kind", "Kind", Hint: "activity, financial, or another kind the rules name.") { Required = true },
+            new("periodStart", "Period from", FieldKind.Date) { Required = true }, new("periodEnd", "Period to", FieldKind.Date) { Required = true },
+            new("submittedOn", "Submitted on", FieldKind.Date) { Required = true }, new("link", "Link", Hint: "The report's page."), Reason(),
+        ]) { Explain = "A report counts for the calendar year its period ends in. Record it with the day it was really submitted: a late entry does not make it late." },
+
         // People
         new("rename", "Record a renamed account", SubjectKind.Person, "POST", "/people/{username}/rename", "Record the new name",
             [new("username", "Former name") { InRoute = true, Fixed = true }, new("newName", "New name") { Required = true }, Reason(required: true)])
