@@ -253,7 +253,7 @@ public static class GovernanceReads
             (not null, _) => (false, $"The token {check.Problem}"),
             (_, "revoked") => (false, $"The statement was revoked at {status!.RevokedAt}."),
             (_, null) => (false, "The signature is the ledger's, but the ledger has no record of this statement."),
-            _ => (true, $"Signed by this ledger; {check.Claims.Username} {(check.Claims.Role is { } r ? $"held the role {Json.Kind(r)}" : "was a member")} in {check.Claims.GroupName} on {check.Claims.AsOf:yyyy-MM-dd}; valid until {check.Claims.ExpiresAt}."),
+            _ => (true, $"Signed by this ledger; {check.Claims.Username} {(check.Claims.Role is { } r ? $"held the role {Json.Kind(r).Replace('-', ' ')}" : "was a member")} in {check.Claims.GroupName} on {check.Claims.AsOf:yyyy-MM-dd}; valid until {check.Claims.ExpiresAt}."),
         };
         return TypedResults.Ok(new VerificationResponse(valid, why, check.Claims, status));
     }

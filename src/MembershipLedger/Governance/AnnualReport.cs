@@ -28,7 +28,7 @@ public sealed record ActivityYear(string ActivityId, string Title, string Kind, 
 /// and the end, joins and leaves, roles held, activities and grants, each figure with the read that shows its events.
 /// </summary>
 public sealed record AnnualReportDraft(
-    string GroupId, string GroupName, LocalDate From, LocalDate To, int MembersAtStart, int MembersAtEnd,
+    string GroupId, string GroupName, string TimeZone, LocalDate From, LocalDate To, int MembersAtStart, int MembersAtEnd,
     IReadOnlyList<string> Joined, IReadOnlyList<string> Left, IReadOnlyList<RoleSpan> Roles, IReadOnlyList<ActivityYear> Activities,
     IReadOnlyList<GrantYear> Grants, RecognitionStatus StatusAtEnd, IReadOnlyList<Traced> Sources)
 {
@@ -38,7 +38,7 @@ public sealed record AnnualReportDraft(
         md.AppendLine($"== {GroupName}: report for {From:yyyy-MM-dd} to {To:yyyy-MM-dd} ==").AppendLine();
         md.AppendLine("''A draft from the membership ledger: check each figure against the source listed at the end, then edit.''").AppendLine();
         md.AppendLine("=== Members ===");
-        md.AppendLine($"* Members on {From:yyyy-MM-dd}: '''{MembersAtStart}'''; on {To:yyyy-MM-dd}: '''{MembersAtEnd}'''.");
+        md.AppendLine($"* Members at the start of the period: '''{MembersAtStart}'''; at its end ({To:yyyy-MM-dd}): '''{MembersAtEnd}'''.");
         md.AppendLine($"* Joined during the period: {Joined.Count}{(Joined.Count > 0 ? " (" + string.Join(", ", Joined.Select(User)) + ")" : "")}.");
         md.AppendLine($"* Left during the period: {Left.Count}{(Left.Count > 0 ? " (" + string.Join(", ", Left.Select(User)) + ")" : "")}.");
         md.AppendLine().AppendLine("=== Roles ===");
@@ -88,8 +88,10 @@ public sealed record AnnualReportDraft(
 
     private string Span(RoleSpan role)
     {
-        var from = role.From is { } f ? f.InUtc().Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
-        var to = role.To is { } t ? t.InUtc().Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+        // Days in the group's zone, as everywhere the ledger shows a group's dates.
+        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(TimeZone) ?? DateTimeZone.Utc;
+        var from = role.From is { } f ? f.InZone(zone).Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+        var to = role.To is { } t ? t.InZone(zone).Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
         return (from, to) switch
         {
             (null, null) => ", held through the period",
@@ -157,7 +159,7 @@ public static class AnnualReports
         sources.AddRange(grants.Select(g => new Traced($"Grant {g.GrantId}: the spend trail behind every amount", g.Source)));
         if (standing is not null) sources.Add(new Traced("Recognition, agreements and reports", $"/groups/{group.Id}/recognition"));
 
-        return new AnnualReportDraft(group.Id, group.Profile.Name, from, to, start.Members.Count + start.Undated.Count, end.Members.Count + end.Undated.Count,
+        return new AnnualReportDraft(group.Id, group.Profile.Name, zone.Id, from, to, start.Members.Count + start.Undated.Count, end.Members.Count + end.Undated.Count,
             change.Joined.Select(m => m.Username).ToList(), change.Left.Select(m => m.Username).ToList(), roles, activities, grants,
             standing?.StatusOn(to) ?? RecognitionStatus.NotApplied, sources);
     }
