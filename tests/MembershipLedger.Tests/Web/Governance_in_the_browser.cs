@@ -96,6 +96,18 @@ public sealed class Governance_in_the_browser(WebLedger web) : IClassFixture<Web
         await Assertions.Expect(reader.Locator("#verdict")).ToHaveTextAsync("Valid");
         await Assertions.Expect(reader.Locator("dl.profile")).ToContainTextAsync("designated contact");
         await WebLedger.ScreenshotAsync(reader, "statement-verified");
+
+        // The organizer records a member's capacities through the form: shown to organizers, not publicly, until published.
+        await page.GotoAsync(At($"/web/record/capacities?groupId={Tajik}&username=Mardetanha").ToString());
+        await page.GetByLabel("Languages").FillAsync("fa: native\ntg: intermediate");
+        await page.GetByLabel("Skills").FillAsync("programming");
+        await page.GetByLabel("Would mentor").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the capacities" }).ClickAsync();
+        await Assertions.Expect(page.Locator("table.recorded")).ToContainTextAsync("capacities declared");
+        await page.GotoAsync(At("/web/capacities?language=fa").ToString());
+        await Assertions.Expect(page.Locator("table.capacities")).ToContainTextAsync("to organizers only");
+        await reader.GotoAsync(At("/web/capacities?language=fa").ToString());
+        await Assertions.Expect(reader.GetByRole(AriaRole.Heading, new() { Name = "No one found" })).ToBeVisibleAsync();
         Assert.Empty(failures);
         Assert.Empty(readerFailures);
     }

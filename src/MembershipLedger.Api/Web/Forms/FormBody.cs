@@ -77,6 +77,17 @@ public static partial class FormBody
                 }
                 return (channels, null);
             }
+            case FieldKind.Languages:
+            {
+                var languages = new JsonArray();
+                foreach (var (line, at) in Split(text).Select((l, i) => (l, i + 1)))
+                {
+                    var colon = line.IndexOf(':');
+                    if (colon <= 0) return (null, $"line {at} should read \"code: level\", e.g. \"tg: native\".");
+                    languages.Add(new JsonObject { ["code"] = line[..colon].Trim(), ["level"] = line[(colon + 1)..].Trim() });
+                }
+                return (languages, null);
+            }
             case FieldKind.BudgetLines:
                 return Rows(text, ["id", "category", "amount"], "\"venue | Venue and catering | 450\"");
             case FieldKind.Moves:

@@ -32,6 +32,8 @@ public enum FieldKind
     BudgetLines,
     /// <summary>Moves between budget lines, a line each: "from | to | amount".</summary>
     Moves,
+    /// <summary>Languages, a line each: "code: level", e.g. "tg: native".</summary>
+    Languages,
 }
 
 /// <summary>A choice as the API names it and as a person reads it.</summary>

@@ -96,6 +96,18 @@ public static class WebForms
             [Member, new("realName", "Real name"), new("email", "E-mail"),
              new("handles", "Handles", FieldKind.Channels, "One a line, \"kind: value\", e.g. \"telegram: @farorud\"."), Reason()])
             { Explain = "Personal data: seen only by admins, auditors and the group's organizers, and erased on request." },
+        new("capacities", "Record capacities", SubjectKind.Member, "PUT", "/groups/{groupId}/members/{username}/capacities", "Save the capacities",
+        [
+            Member,
+            new("languages", "Languages", FieldKind.Languages, "One a line, \"code: level\", e.g. \"tg: native\"; levels: basic, intermediate, advanced, near-native, professional, native."),
+            new("skills", "Skills", FieldKind.List, $"Separated by commas, from: {string.Join(", ", MembershipLedger.Governance.DeclaringCapacities.Vocabulary)}."),
+            new("tags", "Tags", FieldKind.List, "Anything else, separated by commas, e.g. Tajik poetry."),
+            new("wouldMentor", "Would mentor", FieldKind.Check),
+            new("published", "Show publicly", FieldKind.Check, "Only if the person chose so; otherwise only organizers see them."),
+            Reason(),
+        ]) { Explain = "Personal data, recorded with the person's consent for the capacity directory: they withdraw it at any time, and an erasure removes it." },
+        new("withdraw-capacities", "Withdraw capacities", SubjectKind.Member, "DELETE", "/groups/{groupId}/members/{username}/capacities", "Withdraw them",
+            [Member, Reason()]) { Explain = "The person's capacities leave the directory; the record that they were once declared stays in the ledger." },
         new("designate-role", "Designate a role", SubjectKind.Group, "POST", "/groups/{groupId}/roles", "Designate the role",
         [
             new("username", "Person", Hint: "Account name.") { Required = true },
