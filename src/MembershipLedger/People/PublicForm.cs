@@ -16,6 +16,8 @@ public static class PublicForm
             c.GroupId, c.Username, RealName = c.RealName is null ? null : "(personal data)", Email = c.Email is null ? null : "(personal data)",
             Handles = c.Handles.Count,
         },
+        // Capacities are personal data even when published: the directory shows the published ones; a history never does.
+        Governance.CapacitiesDeclared c => new { c.GroupId, c.Username, Declared = "(personal data)" },
         GroupRegistered g => g with { Profile = g.Profile.Public() },
         GroupProfileChanged g => g with { Profile = g.Profile.Public() },
         _ => data,
