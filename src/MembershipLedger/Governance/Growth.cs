@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using MembershipLedger.Memberships.Roster;
-using MembershipLedger.Storage;
 using NodaTime;
 using Npgsql;
 
@@ -27,8 +26,8 @@ public sealed record GrowthSubject(string GroupId, string Name, string CountryCo
 
 /// <summary>
 /// Growth from the roster's bitemporal table, never by replaying streams: one query counts the dated sign-ups and departures
-/// of every group asked, per month in each group's own zone (as known now, or at a moment), and the running counts are
-/// folded here. Undated members are not placed in time, as on the roster's chart.
+/// of every group asked, per month in each group's own zone (as known now, or at a moment: <see cref="MembershipFigures.MonthlyCountsAsync"/>),
+/// and the running counts are folded here. Undated members are not placed in time, as on the roster's chart.
 /// </summary>
 public static class Growth
 {
@@ -36,30 +35,9 @@ public static class Growth
         NpgsqlDataSource db, IReadOnlyList<GrowthSubject> groups, GrowthPeriod period, LocalDate until, Instant? knownAt, CancellationToken ct)
     {
         if (groups.Count == 0) return [];
-        var known = knownAt is null ? "upper_inf(m.known_during)" : "m.known_during @> $3::timestamptz";
-        var sql = $"""
-            with g(group_id, zone) as (select * from unnest($1::text[], $2::text[]))
-            select m.group_id, to_char(lower(m.valid_during) at time zone g.zone, 'YYYY-MM'), 'j', count(*)
-            from {LedgerSchema.MembershipIntervals} m join g using (group_id)
-            where m.signed_at is not null and {known} group by 1, 2
-            union all
-            select m.group_id, to_char(upper(m.valid_during) at time zone g.zone, 'YYYY-MM'), 'l', count(*)
-            from {LedgerSchema.MembershipIntervals} m join g using (group_id)
-            where m.signed_at is not null and not upper_inf(m.valid_during) and {known} group by 1, 2
-            """;
-        await using var command = db.CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = groups.Select(g => g.GroupId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = groups.Select(g => g.Zone.Id).ToArray() });
-        if (knownAt is { } at) command.Parameters.Add(new NpgsqlParameter { Value = at.ToDateTimeOffset() });
-        var joined = groups.ToDictionary(g => g.GroupId, _ => new Dictionary<YearMonth, int>());
-        var left = groups.ToDictionary(g => g.GroupId, _ => new Dictionary<YearMonth, int>());
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct))
-            {
-                var parts = reader.GetString(1).Split('-');
-                var month = new YearMonth(int.Parse(parts[0]), int.Parse(parts[1]));
-                (reader.GetString(2) == "j" ? joined : left)[reader.GetString(0)][month] = (int)reader.GetInt64(3);
-            }
+        var counts = await MembershipFigures.MonthlyCountsAsync(db, [.. groups.Select(g => (g.GroupId, g.Zone))], knownAt, ct);
+        var joined = counts.ToDictionary(c => c.Key, c => c.Value.Joined);
+        var left = counts.ToDictionary(c => c.Key, c => c.Value.Left);
         // Every group's series starts at the earliest month of any of them, so that they add up period by period.
         var first = joined.Values.SelectMany(j => j.Keys).DefaultIfEmpty(until.ToYearMonth()).Min();
         return groups.Select(g =>

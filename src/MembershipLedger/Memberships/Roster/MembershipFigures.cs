@@ -32,27 +32,42 @@ public static class MembershipFigures
     public static async Task<IReadOnlyList<MembershipMonth>> MonthlyAsync(
         NpgsqlDataSource db, string groupId, DateTimeZone zone, Instant until, Instant? knownAt, CancellationToken ct)
     {
+        var (joined, left) = (await MonthlyCountsAsync(db, [(groupId, zone)], knownAt, ct))[groupId];
+        return Months(joined, left, until.InZone(zone).Date);
+    }
+
+    /// <summary>
+    /// Dated sign-ups and departures per month of each group asked, in each group's own zone, as known now or at
+    /// <paramref name="knownAt"/>: one query over the roster's table, however many groups.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, (Dictionary<YearMonth, int> Joined, Dictionary<YearMonth, int> Left)>> MonthlyCountsAsync(
+        NpgsqlDataSource db, IReadOnlyList<(string GroupId, DateTimeZone Zone)> groups, Instant? knownAt, CancellationToken ct)
+    {
+        var known = knownAt is null ? "upper_inf(m.known_during)" : "m.known_during @> $3::timestamptz";
         var sql = $"""
-            select to_char(lower(valid_during) at time zone $2, 'YYYY-MM'), 'j', count(*) from {LedgerSchema.MembershipIntervals}
-            where group_id = $1 and signed_at is not null and {Known(knownAt is null)} group by 1
+            with g(group_id, zone) as (select * from unnest($1::text[], $2::text[]))
+            select m.group_id, to_char(lower(m.valid_during) at time zone g.zone, 'YYYY-MM'), 'j', count(*)
+            from {LedgerSchema.MembershipIntervals} m join g using (group_id)
+            where m.signed_at is not null and {known} group by 1, 2
             union all
-            select to_char(upper(valid_during) at time zone $2, 'YYYY-MM'), 'l', count(*) from {LedgerSchema.MembershipIntervals}
-            where group_id = $1 and signed_at is not null and not upper_inf(valid_during) and {Known(knownAt is null)} group by 1
+            select m.group_id, to_char(upper(m.valid_during) at time zone g.zone, 'YYYY-MM'), 'l', count(*)
+            from {LedgerSchema.MembershipIntervals} m join g using (group_id)
+            where m.signed_at is not null and not upper_inf(m.valid_during) and {known} group by 1, 2
             """;
         await using var command = db.CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = groupId });
-        command.Parameters.Add(new NpgsqlParameter { Value = zone.Id });
-        if (knownAt is { } known) command.Parameters.Add(new NpgsqlParameter { Value = known.ToDateTimeOffset() });
-        var joined = new Dictionary<YearMonth, int>();
-        var left = new Dictionary<YearMonth, int>();
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct))
-            {
-                var parts = reader.GetString(0).Split('-');
-                var month = new YearMonth(int.Parse(parts[0]), int.Parse(parts[1]));
-                (reader.GetString(1) == "j" ? joined : left)[month] = (int)reader.GetInt64(2);
-            }
-        return Months(joined, left, until.InZone(zone).Date);
+        command.Parameters.Add(new NpgsqlParameter { Value = groups.Select(g => g.GroupId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = groups.Select(g => g.Zone.Id).ToArray() });
+        if (knownAt is { } at) command.Parameters.Add(new NpgsqlParameter { Value = at.ToDateTimeOffset() });
+        var counts = groups.Select(g => g.GroupId).Distinct().ToDictionary(id => id, _ => (Joined: new Dictionary<YearMonth, int>(), Left: new Dictionary<YearMonth, int>()));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var parts = reader.GetString(1).Split('-');
+            var month = new YearMonth(int.Parse(parts[0]), int.Parse(parts[1]));
+            var (joined, left) = counts[reader.GetString(0)];
+            (reader.GetString(2) == "j" ? joined : left)[month] = (int)reader.GetInt64(3);
+        }
+        return counts;
     }
 
     /// <summary>The running count: pure, so the chart, the table and the API agree by construction.</summary>
