@@ -49,6 +49,8 @@ public static class GovernanceReads
             .WithSummary("A draft of the group's annual report for a year (or from/to), each figure with its source");
         app.MapGet("/groups/{groupId}/annual-report.wiki", AnnualReportWiki).WithTags("Governance").Produces<string>(contentType: "text/plain")
             .WithSummary("The draft as wikitext, to paste into a Meta-Wiki page and edit");
+        app.MapGet("/groups/{groupId}/annual-report.md", AnnualReportMarkdown).WithTags("Governance").Produces<string>(contentType: "text/markdown")
+            .WithSummary("The draft as Markdown");
         app.MapGet("/groups/{groupId}/annual-report.html", AnnualReportHtml).WithTags("Governance").Produces<string>(contentType: "text/html")
             .WithSummary("The draft as HTML");
         app.MapGet("/capacities", Capacities).WithTags("Capacities").Produces<IReadOnlyList<CapacityResponse>>().ProducesValidationProblem()
@@ -161,7 +163,13 @@ public static class GovernanceReads
     private static async Task<IResult> AnnualReportWiki(string groupId, string? year, string? from, string? to, IQuerySession session, Reads db, IClock clock, CancellationToken ct)
     {
         var (draft, problem) = await DraftAsync(groupId, year, from, to, session, db, clock, ct);
-        return problem ?? TypedResults.Text(draft!.Markdown(), "text/plain; charset=utf-8");
+        return problem ?? TypedResults.Text(draft!.Wikitext(), "text/plain; charset=utf-8");
+    }
+
+    private static async Task<IResult> AnnualReportMarkdown(string groupId, string? year, string? from, string? to, IQuerySession session, Reads db, IClock clock, CancellationToken ct)
+    {
+        var (draft, problem) = await DraftAsync(groupId, year, from, to, session, db, clock, ct);
+        return problem ?? TypedResults.Text(draft!.Markdown(), "text/markdown; charset=utf-8");
     }
 
     private static async Task<IResult> AnnualReportHtml(string groupId, string? year, string? from, string? to, IQuerySession session, Reads db, IClock clock, CancellationToken ct)

@@ -27,64 +27,85 @@ public sealed record ActivityYear(string ActivityId, string Title, string Kind, 
 /// A draft of a group's annual report for a period (a calendar year, or its own reporting period): members at the start
 /// and the end, joins and leaves, roles held, activities and grants, each figure with the read that shows its events.
 /// </summary>
-public sealed record AnnualReportDraft(
+public sealed partial record AnnualReportDraft(
     string GroupId, string GroupName, string TimeZone, LocalDate From, LocalDate To, int MembersAtStart, int MembersAtEnd,
     IReadOnlyList<string> Joined, IReadOnlyList<string> Left, IReadOnlyList<RoleSpan> Roles, IReadOnlyList<ActivityYear> Activities,
     IReadOnlyList<GrantYear> Grants, RecognitionStatus StatusAtEnd, IReadOnlyList<Traced> Sources)
 {
-    public string Markdown()
+    // The draft once, as lines of a kind (title, note, heading, item) whose text marks bold {b:…}, a user {u:…} and a Commons
+    // category {c:…}; each format renders the same lines, so wikitext, Markdown and HTML say the same thing.
+    private IEnumerable<(string Kind, string Text)> Lines()
     {
-        var md = new StringBuilder();
-        md.AppendLine($"== {GroupName}: report for {From:yyyy-MM-dd} to {To:yyyy-MM-dd} ==").AppendLine();
-        md.AppendLine("''A draft from the membership ledger: check each figure against the source listed at the end, then edit.''").AppendLine();
-        md.AppendLine("=== Members ===");
-        md.AppendLine($"* Members at the start of the period: '''{MembersAtStart}'''; at its end ({To:yyyy-MM-dd}): '''{MembersAtEnd}'''.");
-        md.AppendLine($"* Joined during the period: {Joined.Count}{(Joined.Count > 0 ? " (" + string.Join(", ", Joined.Select(User)) + ")" : "")}.");
-        md.AppendLine($"* Left during the period: {Left.Count}{(Left.Count > 0 ? " (" + string.Join(", ", Left.Select(User)) + ")" : "")}.");
-        md.AppendLine().AppendLine("=== Roles ===");
-        if (Roles.Count == 0) md.AppendLine("* No role was recorded in the period.");
+        yield return ("title", $"{GroupName}: report for {From:yyyy-MM-dd} to {To:yyyy-MM-dd}");
+        yield return ("note", "A draft from the membership ledger: check each figure against the source listed at the end, then edit.");
+        yield return ("heading", "Members");
+        yield return ("item", $"Members at the start of the period: {{b:{MembersAtStart}}}; at its end ({To:yyyy-MM-dd}): {{b:{MembersAtEnd}}}.");
+        yield return ("item", $"Joined during the period: {Joined.Count}{(Joined.Count > 0 ? " (" + string.Join(", ", Joined.Select(j => $"{{u:{j}}}")) + ")" : "")}.");
+        yield return ("item", $"Left during the period: {Left.Count}{(Left.Count > 0 ? " (" + string.Join(", ", Left.Select(l => $"{{u:{l}}}")) + ")" : "")}.");
+        yield return ("heading", "Roles");
+        if (Roles.Count == 0) yield return ("item", "No role was recorded in the period.");
         foreach (var role in Roles)
-            md.AppendLine($"* {User(role.Username)}: {Json.Kind(role.Role).Replace('-', ' ')}{(role.Title is { } t ? $" ({t})" : "")}{Span(role)}.");
-        md.AppendLine().AppendLine("=== Activities ===");
-        if (Activities.Count == 0) md.AppendLine("* No activity was recorded in the period.");
+            yield return ("item", $"{{u:{role.Username}}}: {Json.Kind(role.Role).Replace('-', ' ')}{(role.Title is { } t ? $" ({t})" : "")}{Span(role)}.");
+        yield return ("heading", "Activities");
+        if (Activities.Count == 0) yield return ("item", "No activity was recorded in the period.");
         foreach (var a in Activities)
-            md.AppendLine($"* '''{a.Title}''' ({a.Kind.Replace('-', ' ')}, {a.When}): {a.Status}{(a.Participants > 0 ? $", {a.Participants} participants" : "")}{OutcomeText(a.Outcomes)}.");
-        md.AppendLine().AppendLine("=== Grants ===");
-        if (Grants.Count == 0) md.AppendLine("* No grant ran in the period.");
+            yield return ("item", $"{{b:{a.Title}}} ({a.Kind.Replace('-', ' ')}, {a.When}): {a.Status}{(a.Participants > 0 ? $", {a.Participants} participants" : "")}{OutcomeText(a.Outcomes)}.");
+        yield return ("heading", "Grants");
+        if (Grants.Count == 0) yield return ("item", "No grant ran in the period.");
         foreach (var g in Grants)
-            md.AppendLine($"* {g.Program}: {g.Purpose}. Awarded {Money(g.Awarded, g.Currency)}; spent {Money(g.Spent, g.Currency)} by {To:yyyy-MM-dd}; {Money(g.Remaining, g.Currency)} remaining.");
-        md.AppendLine().AppendLine("=== Sources ===");
-        foreach (var source in Sources) md.AppendLine($"* {source.Text}: {source.Source}");
-        return md.ToString();
+            yield return ("item", $"{g.Program}: {g.Purpose}. Awarded {Money(g.Awarded, g.Currency)}; spent {Money(g.Spent, g.Currency)} by {To:yyyy-MM-dd}; {Money(g.Remaining, g.Currency)} remaining.");
+        yield return ("heading", "Sources");
+        foreach (var source in Sources) yield return ("item", $"{source.Text}: {source.Source}");
     }
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{(?<kind>[buc]):(?<text>[^{}]*)\}")]
+    private static partial System.Text.RegularExpressions.Regex Mark();
+
+    private static string Inline(string text, Func<char, string, string> mark) =>
+        Mark().Replace(text, m => mark(m.Groups["kind"].Value[0], m.Groups["text"].Value));
+
+    private static string MetaUser(string name) => $"https://meta.wikimedia.org/wiki/User:{Uri.EscapeDataString(name.Replace(' ', '_'))}";
+
+    private static string CommonsCategory(string name) => $"https://commons.wikimedia.org/wiki/Category:{Uri.EscapeDataString(name.Replace(' ', '_'))}";
+
+    /// <summary>The draft as wikitext, to paste into a Meta-Wiki page.</summary>
+    public string Wikitext() => Render(
+        (kind, text) => kind switch { "title" => $"== {text} ==\n", "note" => $"''{text}''", "heading" => $"\n=== {text} ===", _ => $"* {text}" },
+        (mark, text) => mark switch { 'b' => $"'''{text}'''", 'u' => $"[[User:{text}|{text}]]", _ => $"[[commons:Category:{text}|{text}]]" });
+
+    /// <summary>The draft as Markdown.</summary>
+    public string Markdown() => Render(
+        (kind, text) => kind switch { "title" => $"# {text}\n", "note" => $"*{text}*", "heading" => $"\n## {text}\n", _ => $"- {text}" },
+        (mark, text) => mark switch { 'b' => $"**{text}**", 'u' => $"[{text}]({MetaUser(text)})", _ => $"[{text}]({CommonsCategory(text)})" });
+
+    /// <summary>The draft as HTML: headings, a list per section, bold and links; every text encoded.</summary>
     public string Html()
     {
-        // The same draft as HTML, line for line from the wikitext: headings, bullets and bold.
         var html = new StringBuilder();
         var inList = false;
-        foreach (var line in Markdown().Split('\n'))
+        foreach (var (kind, text) in Lines())
         {
-            var text = WebUtility.HtmlEncode(line.TrimEnd('\r'));
-            text = System.Text.RegularExpressions.Regex.Replace(text, "&#39;&#39;&#39;(.+?)&#39;&#39;&#39;", "<strong>$1</strong>");
-            text = System.Text.RegularExpressions.Regex.Replace(text, "&#39;&#39;(.+?)&#39;&#39;", "<em>$1</em>");
-            text = System.Text.RegularExpressions.Regex.Replace(text, @"\[\[User:([^|\]]+)\|([^\]]+)\]\]", "$2");
-            if (line.StartsWith("* "))
+            var encoded = Inline(WebUtility.HtmlEncode(text), (mark, t) => mark switch
+            {
+                'b' => $"<strong>{t}</strong>",
+                'u' => $"<a href=\"{WebUtility.HtmlEncode(MetaUser(WebUtility.HtmlDecode(t)))}\">{t}</a>",
+                _ => $"<a href=\"{WebUtility.HtmlEncode(CommonsCategory(WebUtility.HtmlDecode(t)))}\">{t}</a>",
+            });
+            if (kind == "item")
             {
                 if (!inList) { html.AppendLine("<ul>"); inList = true; }
-                html.AppendLine($"<li>{text[2..]}</li>");
+                html.AppendLine($"<li>{encoded}</li>");
                 continue;
             }
             if (inList) { html.AppendLine("</ul>"); inList = false; }
-            if (line.StartsWith("=== ")) html.AppendLine($"<h3>{text.Trim('=', ' ')}</h3>");
-            else if (line.StartsWith("== ")) html.AppendLine($"<h2>{text.Trim('=', ' ')}</h2>");
-            else if (text.Length > 0) html.AppendLine($"<p>{text}</p>");
+            html.AppendLine(kind switch { "title" => $"<h2>{encoded}</h2>", "note" => $"<p><em>{encoded}</em></p>", _ => $"<h3>{encoded}</h3>" });
         }
         if (inList) html.AppendLine("</ul>");
         return html.ToString();
     }
 
-    private static string User(string name) => $"[[User:{name}|{name}]]";
+    private string Render(Func<string, string, string> line, Func<char, string, string> mark) =>
+        string.Join("\n", Lines().Select(l => line(l.Kind, Inline(l.Text, mark)))) + "\n";
 
     private string Span(RoleSpan role)
     {
@@ -108,7 +129,7 @@ public sealed record AnnualReportDraft(
         if (o.ArticlesCreated is { } created) parts.Add($"{created} articles created");
         if (o.ArticlesImproved is { } improved) parts.Add($"{improved} improved");
         if (o.Uploads is { } uploads) parts.Add($"{uploads} uploads");
-        if (o.CommonsCategory is { } category) parts.Add($"photos in [[commons:Category:{category}|{category}]]");
+        if (o.CommonsCategory is { } category) parts.Add($"photos in {{c:{category}}}");
         if (o.ReportUrl is { } url) parts.Add($"report: {url}");
         return parts.Count == 0 ? "" : "; " + string.Join(", ", parts);
     }

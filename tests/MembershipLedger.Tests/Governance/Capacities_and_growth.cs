@@ -86,6 +86,10 @@ public class Capacities_and_growth(LedgerApp app) : LedgerTest(app)
         Assert.Contains("'''10'''", wiki);
         Assert.Contains("[[User:Erokhin|Erokhin]]", wiki);
         Assert.Contains($"/groups/{Tajik}/roster/compare?from=2022-12-31&to=2023-12-31", wiki);
+        var markdown = await Client.GetStringAsync($"/groups/{Tajik}/annual-report.md?year=2023");
+        Assert.StartsWith("# Tajik Wikimedians User Group: report for 2023-01-01 to 2023-12-31", markdown);
+        Assert.Contains("**13**", markdown);
+        Assert.Contains("[Daniel Mietchen](https://meta.wikimedia.org/wiki/User:Daniel_Mietchen)", markdown);
         var html = await Client.GetStringAsync($"/groups/{Tajik}/annual-report.html?year=2023");
         Assert.Contains("<h3>Members</h3>", html);
         Assert.DoesNotContain("(_AT_)", wiki); // the contact's e-mail is personal data, never in the draft
