@@ -17,6 +17,8 @@ using Npgsql;
 //   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- import [events ...]   (default: 100000)
 // A group's web page (roster, members-over-time chart, compare form, roles, timeline) beside the JSON roster:
 //   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- web [events ...]   (default: 100000)
+// Roster questions over HTTP under load (wrk), beside PostgreSQL answering the same statements:
+//   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- http [events ...]   (default: 100000)
 // Each size gets a fresh throwaway cluster from the installed PostgreSQL binaries.
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 if (args.FirstOrDefault() == "import")
@@ -31,6 +33,14 @@ if (args.FirstOrDefault() == "web")
     Console.WriteLine("| events of history | group page: median (ms) | p95 (ms) | JSON roster: median (ms) | p95 (ms) | page size (KB) |");
     Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
     foreach (var size in args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : [100_000]) await WebPageBenchmark.RunAsync(size);
+    return;
+}
+if (args.FirstOrDefault() == "http")
+{
+    // Roster questions under load from wrk (apt-get install wrk), beside PostgreSQL answering the same statements directly.
+    Console.WriteLine("| events of history | HTTP roster: requests/s | p50 (ms) | p99 (ms) | PostgreSQL, same statements: questions/s | p99 (ms) | ratio |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (var size in args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : [100_000]) await HttpReadBenchmark.RunAsync(size);
     return;
 }
 if (args.FirstOrDefault() == "spend-trail")
