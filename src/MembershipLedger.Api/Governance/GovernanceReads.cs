@@ -154,31 +154,34 @@ public static class GovernanceReads
         return (new GrowthResponse(length, last, known, series, Growth.Total(series)), null);
     }
 
-    private static async Task<IResult> AnnualReportJson(string groupId, string? year, string? from, string? to, IQuerySession session, Reads db, IClock clock, CancellationToken ct)
+    private static async Task<IResult> AnnualReportJson(string groupId, string? year, string? from, string? to, HttpContext http, IQuerySession session, Reads db, IClock clock, CancellationToken ct)
     {
-        var (draft, problem) = await DraftAsync(groupId, year, from, to, session, db, clock, ct);
+        var (draft, problem) = await DraftAsync(groupId, year, from, to, Origin(http), session, db, clock, ct);
         return problem ?? TypedResults.Ok(draft);
     }
 
-    private static async Task<IResult> AnnualReportWiki(string groupId, string? year, string? from, string? to, IQuerySession session, Reads db, IClock clock, CancellationToken ct)
+    private static async Task<IResult> AnnualReportWiki(string groupId, string? year, string? from, string? to, HttpContext http, IQuerySession session, Reads db, IClock clock, CancellationToken ct)
     {
-        var (draft, problem) = await DraftAsync(groupId, year, from, to, session, db, clock, ct);
+        var (draft, problem) = await DraftAsync(groupId, year, from, to, Origin(http), session, db, clock, ct);
         return problem ?? TypedResults.Text(draft!.Wikitext(), "text/plain; charset=utf-8");
     }
 
-    private static async Task<IResult> AnnualReportMarkdown(string groupId, string? year, string? from, string? to, IQuerySession session, Reads db, IClock clock, CancellationToken ct)
+    private static async Task<IResult> AnnualReportMarkdown(string groupId, string? year, string? from, string? to, HttpContext http, IQuerySession session, Reads db, IClock clock, CancellationToken ct)
     {
-        var (draft, problem) = await DraftAsync(groupId, year, from, to, session, db, clock, ct);
+        var (draft, problem) = await DraftAsync(groupId, year, from, to, Origin(http), session, db, clock, ct);
         return problem ?? TypedResults.Text(draft!.Markdown(), "text/markdown; charset=utf-8");
     }
 
-    private static async Task<IResult> AnnualReportHtml(string groupId, string? year, string? from, string? to, IQuerySession session, Reads db, IClock clock, CancellationToken ct)
+    private static async Task<IResult> AnnualReportHtml(string groupId, string? year, string? from, string? to, HttpContext http, IQuerySession session, Reads db, IClock clock, CancellationToken ct)
     {
-        var (draft, problem) = await DraftAsync(groupId, year, from, to, session, db, clock, ct);
+        var (draft, problem) = await DraftAsync(groupId, year, from, to, Origin(http), session, db, clock, ct);
         return problem ?? TypedResults.Text($"<!doctype html><meta charset=\"utf-8\"><title>{System.Net.WebUtility.HtmlEncode(draft!.GroupName)}</title>\n{draft.Html()}", "text/html; charset=utf-8");
     }
 
-    public static async Task<(AnnualReportDraft?, IResult?)> DraftAsync(string groupId, string? year, string? from, string? to, IQuerySession session,
+    /// <summary>This ledger's address as the request reached it, so a draft's sources are links a Meta-Wiki page can hold.</summary>
+    public static string Origin(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}";
+
+    public static async Task<(AnnualReportDraft?, IResult?)> DraftAsync(string groupId, string? year, string? from, string? to, string origin, IQuerySession session,
         NpgsqlDataSource db, IClock clock, CancellationToken ct)
     {
         if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return (null, Problems.UnknownGroup(groupId));
@@ -198,7 +201,7 @@ public static class GovernanceReads
         }
         if (errors.Count > 0) return (null, Problems.Invalid(errors));
         var standing = await StandingAsync(session, group.Id, null, ct);
-        return (await AnnualReports.DraftAsync(session, db, group, standing, first, last, ct), null);
+        return (await AnnualReports.DraftAsync(session, db, group, standing, first, last, origin, ct), null);
     }
 
     private static async Task<IResult> Capacities(string? language, string? skill, string? tag, string? country, string? group, string? mentor,

@@ -55,10 +55,10 @@ public sealed partial record AnnualReportDraft(
         foreach (var g in Grants)
             yield return ("item", $"{g.Program}: {g.Purpose}. Awarded {Money(g.Awarded, g.Currency)}; spent {Money(g.Spent, g.Currency)} by {To:yyyy-MM-dd}; {Money(g.Remaining, g.Currency)} remaining.");
         yield return ("heading", "Sources");
-        foreach (var source in Sources) yield return ("item", $"{source.Text}: {source.Source}");
+        foreach (var source in Sources) yield return ("item", $"{source.Text}: {{l:{source.Source}}}");
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\{(?<kind>[buc]):(?<text>[^{}]*)\}")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{(?<kind>[bucl]):(?<text>[^{}]*)\}")]
     private static partial System.Text.RegularExpressions.Regex Mark();
 
     private static string Inline(string text, Func<char, string, string> mark) =>
@@ -71,12 +71,12 @@ public sealed partial record AnnualReportDraft(
     /// <summary>The draft as wikitext, to paste into a Meta-Wiki page.</summary>
     public string Wikitext() => Render(
         (kind, text) => kind switch { "title" => $"== {text} ==\n", "note" => $"''{text}''", "heading" => $"\n=== {text} ===", _ => $"* {text}" },
-        (mark, text) => mark switch { 'b' => $"'''{text}'''", 'u' => $"[[User:{text}|{text}]]", _ => $"[[commons:Category:{text}|{text}]]" });
+        (mark, text) => mark switch { 'b' => $"'''{text}'''", 'u' => $"[[User:{text}|{text}]]", 'l' => text, _ => $"[[commons:Category:{text}|{text}]]" });
 
     /// <summary>The draft as Markdown.</summary>
     public string Markdown() => Render(
         (kind, text) => kind switch { "title" => $"# {text}\n", "note" => $"*{text}*", "heading" => $"\n## {text}\n", _ => $"- {text}" },
-        (mark, text) => mark switch { 'b' => $"**{text}**", 'u' => $"[{text}]({MetaUser(text)})", _ => $"[{text}]({CommonsCategory(text)})" });
+        (mark, text) => mark switch { 'b' => $"**{text}**", 'u' => $"[{text}]({MetaUser(text)})", 'l' => $"<{text}>", _ => $"[{text}]({CommonsCategory(text)})" });
 
     /// <summary>The draft as HTML: headings, a list per section, bold and links; every text encoded.</summary>
     public string Html()
@@ -89,6 +89,7 @@ public sealed partial record AnnualReportDraft(
             {
                 'b' => $"<strong>{t}</strong>",
                 'u' => $"<a href=\"{WebUtility.HtmlEncode(MetaUser(WebUtility.HtmlDecode(t)))}\">{t}</a>",
+                'l' => $"<a href=\"{t}\">{t}</a>",
                 _ => $"<a href=\"{WebUtility.HtmlEncode(CommonsCategory(WebUtility.HtmlDecode(t)))}\">{t}</a>",
             });
             if (kind == "item")
@@ -141,7 +142,7 @@ public static class AnnualReports
 {
     /// <summary>Drafts the report from the ledger as it knows it now: the roster's tables, the activities, the grants' trails.</summary>
     public static async Task<AnnualReportDraft> DraftAsync(
-        IQuerySession session, NpgsqlDataSource db, GroupProfile group, GroupStanding? standing, LocalDate from, LocalDate to, CancellationToken ct)
+        IQuerySession session, NpgsqlDataSource db, GroupProfile group, GroupStanding? standing, LocalDate from, LocalDate to, string origin, CancellationToken ct)
     {
         var zone = group.Profile.TimeZone;
         Instant EndOf(LocalDate day) => zone.AtStartOfDay(day.PlusDays(1)).ToInstant() - Duration.FromTicks(10);
@@ -157,7 +158,7 @@ public static class AnnualReports
             .Where(a => a.Details.GroupIds.Contains(group.Id) && a.Details.StartsOn.FirstDay <= to && a.Details.EndsOn.LastDay >= from)
             .OrderBy(a => a.Details.StartsOn)
             .Select(a => new ActivityYear(a.Id, a.Details.Title, Json.Kind(a.Details.Kind), a.Details.StartsOn.ToString(), Json.Kind(a.Status),
-                a.ParticipantCount, a.Outcomes, $"/activities/{a.Id}"))
+                a.ParticipantCount, a.Outcomes, $"{origin}/activities/{a.Id}"))
             .ToList();
 
         var grants = new List<GrantYear>();
@@ -166,19 +167,19 @@ public static class AnnualReports
         {
             var report = await GrantReports.LoadAsync(db, grant, to, ct);
             grants.Add(new GrantYear(grant.Id, grant.Program, grant.Purpose, grant.Currency, report.Awarded, report.Total.Spent, report.Remaining,
-                $"/grants/{grant.Id}/trail?asOf={to:yyyy-MM-dd}"));
+                $"{origin}/grants/{grant.Id}/spend-trail?asOf={to:yyyy-MM-dd}"));
         }
 
         var sources = new List<Traced>
         {
-            new($"Members on {from:yyyy-MM-dd} ({start.Members.Count + start.Undated.Count})", $"/groups/{group.Id}/roster?asOf={from.PlusDays(-1):yyyy-MM-dd}"),
-            new($"Members on {to:yyyy-MM-dd} ({end.Members.Count + end.Undated.Count})", $"/groups/{group.Id}/roster?asOf={to:yyyy-MM-dd}"),
-            new($"Joined and left ({change.Joined.Count}, {change.Left.Count}), by name", $"/groups/{group.Id}/roster/compare?from={from.PlusDays(-1):yyyy-MM-dd}&to={to:yyyy-MM-dd}"),
-            new("Roles, with the events that began and ended them", $"/groups/{group.Id}/history"),
+            new($"Members on {from:yyyy-MM-dd} ({start.Members.Count + start.Undated.Count})", $"{origin}/groups/{group.Id}/roster?asOf={from.PlusDays(-1):yyyy-MM-dd}"),
+            new($"Members on {to:yyyy-MM-dd} ({end.Members.Count + end.Undated.Count})", $"{origin}/groups/{group.Id}/roster?asOf={to:yyyy-MM-dd}"),
+            new($"Joined and left ({change.Joined.Count}, {change.Left.Count}), by name", $"{origin}/groups/{group.Id}/roster/compare?from={from.PlusDays(-1):yyyy-MM-dd}&to={to:yyyy-MM-dd}"),
+            new("Roles, with the events that began and ended them", $"{origin}/groups/{group.Id}/history"),
         };
         sources.AddRange(activities.Select(a => new Traced($"Activity '{a.Title}'", a.Source)));
         sources.AddRange(grants.Select(g => new Traced($"Grant {g.GrantId}: the spend trail behind every amount", g.Source)));
-        if (standing is not null) sources.Add(new Traced("Recognition, agreements and reports", $"/groups/{group.Id}/recognition"));
+        if (standing is not null) sources.Add(new Traced("Recognition, agreements and reports", $"{origin}/groups/{group.Id}/recognition"));
 
         return new AnnualReportDraft(group.Id, group.Profile.Name, zone.Id, from, to, start.Members.Count + start.Undated.Count, end.Members.Count + end.Undated.Count,
             change.Joined.Select(m => m.Username).ToList(), change.Left.Select(m => m.Username).ToList(), roles, activities, grants,
