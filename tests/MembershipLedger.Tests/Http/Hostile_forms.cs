@@ -78,6 +78,7 @@ public sealed partial class Hostile_forms(LedgerApp app, Xunit.Abstractions.ITes
                      ("/web/erase?username=Farorud", "erase", "reason"),
                      ("/web/grants/ma-strategy-salon-2019/finance-table", "record", "table"), ($"/web/groups/{Own}/finance-table", "record", "table"),
                      ($"/web/groups/{Own}/finance-table", "check", "table"),
+                     ($"/web/groups/{Own}/statements", "issue", "username"), ("/web/statements/verify", "verify", "token"),
                  })
         {
             var token = await TokenAsync(browser, address);
