@@ -12,8 +12,10 @@ namespace MembershipLedger.Grants.SpendTrail;
 /// <summary>
 /// One row per budget movement, expense, reversal, return and closure of every grant (an award writes a row
 /// per budget line), with the deltas it makes to the budget, to the money spent and to the money returned,
-/// and who recorded it. The spend trail sums these deltas in date order; nothing is replayed and nothing is
-/// stored twice, so every view adds up from the same rows and reconciles to the cent.
+/// and who recorded it. The spend trail sums these deltas in date order; nothing is replayed, so every view adds up
+/// from the same rows and reconciles to the cent. Beside them, <c>grant_days</c> keeps the same deltas summed per
+/// grant, day and line, written in the same statement as the row it adds: the trail's totals as of a date, and the sums
+/// before any page, read a few hundred day rows instead of every entry (a 100k-expense grant's trail in milliseconds).
 /// </summary>
 public sealed class SpendTrailProjection : EventProjection
 {
@@ -67,7 +69,25 @@ public sealed class SpendTrailProjection : EventProjection
         table.AddColumn("recorded", "jsonb");
         table.Indexes.Add(new IndexDefinition("ix_grant_entries_trail") { Columns = ["grant_id", "effective_on", "seq", "ordinal"] });
         table.Indexes.Add(new IndexDefinition("ix_grant_entries_expense") { Columns = ["expense_id"], Predicate = "expense_id is not null" });
+        // A line's name as of a date: the few rows that name it (an award, an added or revised line), not the expenses between.
+        table.Indexes.Add(new IndexDefinition("ix_grant_entries_category")
+        {
+            Columns = ["grant_id", "line_id", "effective_on", "seq", "ordinal"], Predicate = "category is not null",
+        });
         SchemaObjects.Add(table);
+
+        var days = new Table(LedgerSchema.GrantDays);
+        days.AddColumn<string>("grant_id").AsPrimaryKey();
+        days.AddColumn("effective_on", "date").AsPrimaryKey();
+        // '' for the entries on no line (returns, receipts, closure, an award's total), so the key has no null in it.
+        days.AddColumn<string>("line_key").AsPrimaryKey();
+        days.AddColumn("budget", "numeric").NotNull();
+        days.AddColumn("spent", "numeric").NotNull();
+        days.AddColumn("returned", "numeric").NotNull();
+        days.AddColumn("awarded", "numeric").NotNull();
+        days.AddColumn<long>("entries").NotNull();
+        days.AddColumn<bool>("closed").NotNull();
+        SchemaObjects.Add(days);
     }
 
     private sealed record Entry(
@@ -83,12 +103,20 @@ public sealed class SpendTrailProjection : EventProjection
         {
             operations.QueueSqlCommand(
                 $"""
-                 insert into {LedgerSchema.GrantEntries}
-                   (seq, ordinal, grant_id, entry_type, effective_on, effective_text, line_id, category, budget_delta, spent_delta, returned_delta,
-                    paid_amount, paid_currency, exchange_rate, payee, description, reference, expense_id, recorded_at, recorded_by, reason, source, recorded,
-                    awarded_delta)
-                 values (?, ?, ?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?, ?, ?::jsonb, ?)
-                 on conflict do nothing
+                 with entry as (
+                   insert into {LedgerSchema.GrantEntries}
+                     (seq, ordinal, grant_id, entry_type, effective_on, effective_text, line_id, category, budget_delta, spent_delta, returned_delta,
+                      paid_amount, paid_currency, exchange_rate, payee, description, reference, expense_id, recorded_at, recorded_by, reason, source, recorded,
+                      awarded_delta)
+                   values (?, ?, ?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?, ?, ?::jsonb, ?)
+                   on conflict do nothing
+                   returning grant_id, effective_on, coalesce(line_id, '') as line_key, budget_delta, spent_delta, returned_delta, awarded_delta, entry_type)
+                 -- The day's sums move with the row, and only when the row was written: an entry applied twice counts once.
+                 insert into {LedgerSchema.GrantDays} as d (grant_id, effective_on, line_key, budget, spent, returned, awarded, entries, closed)
+                 select grant_id, effective_on, line_key, budget_delta, spent_delta, returned_delta, awarded_delta, 1, entry_type = 'grant-closed' from entry
+                 on conflict (grant_id, effective_on, line_key) do update set
+                   budget = d.budget + excluded.budget, spent = d.spent + excluded.spent, returned = d.returned + excluded.returned,
+                   awarded = d.awarded + excluded.awarded, entries = d.entries + 1, closed = d.closed or excluded.closed
                  """,
                 e.Sequence, ordinal++, grantId, e.EventTypeName, entry.On.LastDay.ToDateOnly(), entry.On.ToString(), SqlValue.OrNull(entry.LineId), SqlValue.OrNull(entry.Category),
                 entry.Budget, entry.Spent, entry.Returned, SqlValue.OrNull(entry.PaidAmount), SqlValue.OrNull(entry.PaidCurrency), SqlValue.OrNull(entry.Rate),

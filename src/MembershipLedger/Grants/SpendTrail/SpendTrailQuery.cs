@@ -50,38 +50,66 @@ public static class SpendTrailQuery
     // The trail's order: by date, then as recorded (an award's lines in their order).
     private const string Order = "effective_on, seq, ordinal";
 
-    // One page, read through the (grant, date, sequence) index; whether an expense was later reversed is
-    // asked for the page's rows only.
+    // Where a page starts, from the day sums: the day holding the entry at position $3 (the entries before the page) and
+    // how many of that day's entries come before it. Past the last entry, the day is 'infinity' and nothing is skipped.
+    private static readonly string Anchor =
+        $"""
+         per_day as (
+           select effective_on, sum(entries)::bigint as entries from {LedgerSchema.GrantDays}
+           where grant_id = $1 and effective_on <= $2 group by effective_on),
+         cumulative as (
+           select effective_on, entries, (sum(entries) over (order by effective_on) - entries)::bigint as before from per_day),
+         starting as (select effective_on, $3 - before as skip from cumulative where before <= $3 and $3 < before + entries),
+         anchor as (
+           select coalesce((select effective_on from starting), 'infinity'::date) as day, coalesce((select skip from starting), 0)::bigint as skip)
+         """;
+
+    // One page, read through the (grant, date, sequence) index from the anchor's day on; whether an expense was later
+    // reversed is asked for the page's rows only.
     private static readonly string PageSql =
         $"""
-         with page as (
-           select * from {LedgerSchema.GrantEntries} where grant_id = $1 and effective_on <= $2
-           order by {Order} offset $3 limit $4)
+         with {Anchor},
+         page as (
+           select e.* from {LedgerSchema.GrantEntries} e
+           where e.grant_id = $1 and e.effective_on <= $2 and e.effective_on >= (select day from anchor)
+           order by {Order} offset (select skip from anchor) limit $4)
          select page.*, entry_type = 'expense-recorded' and exists (
                   select 1 from {LedgerSchema.GrantEntries} r
                   where r.expense_id = page.expense_id and r.entry_type = 'expense-reversed' and r.effective_on <= $2) as reversed
          from page order by {Order}
          """;
 
-    // Per line (and for entries on no line): the sums up to the date, and the sums before the page, from
-    // which the page's running balances continue. One pass over the grant's rows, whatever the page.
+    // Per line (and for entries on no line): the sums up to the date, and the sums before the page, from which the page's
+    // running balances continue. Read from the day sums (whole days before the anchor's day), plus the anchor day's own
+    // entries before the page: a few hundred rows whatever the grant's length.
     private static readonly string SumsSql =
         $"""
-         select line_id,
+         with {Anchor},
+         partial as (
+           select line_id, budget_delta, spent_delta, returned_delta, awarded_delta from {LedgerSchema.GrantEntries}
+           where grant_id = $1 and effective_on = (select day from anchor)
+           order by seq, ordinal limit (select skip from anchor)),
+         partial_sums as (
+           select coalesce(line_id, '') as line_key, sum(budget_delta) as budget, sum(spent_delta) as spent,
+                  sum(returned_delta) as returned, sum(awarded_delta) as awarded
+           from partial group by 1),
+         sums as (
+           select line_key, sum(budget) as budgeted, sum(spent) as spent, sum(returned) as returned, sum(awarded) as awarded,
+                  sum(entries)::bigint as entries, bool_or(closed) as closed,
+                  coalesce(sum(budget) filter (where effective_on < (select day from anchor)), 0) as budgeted_before,
+                  coalesce(sum(spent) filter (where effective_on < (select day from anchor)), 0) as spent_before,
+                  coalesce(sum(returned) filter (where effective_on < (select day from anchor)), 0) as returned_before,
+                  coalesce(sum(awarded) filter (where effective_on < (select day from anchor)), 0) as awarded_before
+           from {LedgerSchema.GrantDays} where grant_id = $1 and effective_on <= $2 group by line_key)
+         select nullif(s.line_key, '') as line_id,
                 (select c.category from {LedgerSchema.GrantEntries} c
-                 where c.grant_id = $1 and c.line_id = entries.line_id and c.category is not null and c.effective_on <= $2
+                 where c.grant_id = $1 and c.line_id = nullif(s.line_key, '') and c.category is not null and c.effective_on <= $2
                  order by c.effective_on desc, c.seq desc, c.ordinal desc limit 1) as category,
-                sum(budget_delta) as budgeted, sum(spent_delta) as spent, sum(returned_delta) as returned, sum(awarded_delta) as awarded, count(*) as entries,
-                bool_or(entry_type = 'grant-closed') as closed,
-                coalesce(sum(budget_delta) filter (where before), 0) as budgeted_before, coalesce(sum(spent_delta) filter (where before), 0) as spent_before,
-                coalesce(sum(returned_delta) filter (where before), 0) as returned_before,
-                coalesce(sum(awarded_delta) filter (where before), 0) as awarded_before
-         from (
-           select e.line_id, e.entry_type, e.budget_delta, e.spent_delta, e.returned_delta, e.awarded_delta, ({Order}) < (
-                    select {Order} from {LedgerSchema.GrantEntries} where grant_id = $1 and effective_on <= $2
-                    order by {Order} offset $3 limit 1) as before
-           from {LedgerSchema.GrantEntries} e where grant_id = $1 and effective_on <= $2) entries
-         group by line_id order by line_id nulls last
+                s.budgeted, s.spent, s.returned, s.awarded, s.entries, s.closed,
+                s.budgeted_before + coalesce(p.budget, 0) as budgeted_before, s.spent_before + coalesce(p.spent, 0) as spent_before,
+                s.returned_before + coalesce(p.returned, 0) as returned_before, s.awarded_before + coalesce(p.awarded, 0) as awarded_before
+         from sums s left join partial_sums p using (line_key)
+         order by line_id nulls last
          """;
 
     public static async Task<SpendTrailView> LoadAsync(NpgsqlDataSource db, Grant grant, LocalDate? asOf, long after, int limit, CancellationToken ct)
