@@ -1,19 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using MembershipLedger.Api;
 using MembershipLedger.Api.Database;
-using MembershipLedger.Groups;
 using MembershipLedger.Memberships.Roster;
 using MembershipLedger.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using NodaTime;
-using NodaTime.Testing;
 
 /// <summary>
 /// Roster questions over loopback HTTP, under load from a real load generator (wrk: 2 threads, 32 connections, 10 s,
@@ -24,42 +15,21 @@ public static partial class HttpReadBenchmark
 {
     public static async Task RunAsync(int events)
     {
-        const string group = "bench-group";
+        const string group = BenchLedger.Group;
         var directory = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Guid.NewGuid():N}");
         var cluster = await EmbeddedPostgres.StartAsync(directory);
         try
         {
-            var start = Instant.FromUtc(2015, 1, 1, 0, 0);
-            var clock = new FakeClock(start);
-            await using (var db = LedgerStore.CreateDataSource(cluster.ConnectionString))
-            {
-                await using var store = await LedgerStore.OpenAsync(db, clock);
-                await using (var session = store.LightweightSession())
-                {
-                    session.Events.StartStream<GroupProfile>(group, new GroupRegistered(group, new GroupProfileDetails(
-                        "Benchmark User Group", GroupKind.UserGroup, "TJ", ["tg"], DateTimeZoneProviders.Tzdb["Asia/Dushanbe"], null, [])));
-                    await session.SaveChangesAsync();
-                }
-                await RosterHistory.AppendAsync(store, clock, group, events);
-                await using var vacuum = db.CreateCommand("vacuum analyze");
-                await vacuum.ExecuteNonQueryAsync();
-            }
+            var start = BenchLedger.Start;
+            await BenchLedger.CreateAsync(cluster.ConnectionString, events);
             var days = Math.Max(2, (int)(events / (24.0 * 60))); // one simulated minute per event
             var knownAt = start.Plus(Duration.FromDays(days / 2.0));
 
             // PostgreSQL's own speed: the roster's statements, straight from 32 connections, for 10 s.
             var (baseRps, baseP99) = await BaselineAsync(cluster.ConnectionString, group, start, days, knownAt);
 
-            var builder = WebApplication.CreateBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Configuration["Ledger:LoadSamples"] = "false";
-            builder.AddLedger(cluster.ConnectionString);
-            await using var app = builder.Build();
-            app.MapLedger();
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-
+            var (app, address) = await BenchLedger.StartHostAsync(cluster.ConnectionString);
+            await using var host = app;
             var script = Path.Combine(directory, "roster.lua");
             await File.WriteAllTextAsync(script, $$"""
                 math.randomseed(7)

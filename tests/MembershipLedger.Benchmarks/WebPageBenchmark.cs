@@ -1,16 +1,6 @@
 using System.Diagnostics;
-using MembershipLedger.Api;
 using MembershipLedger.Api.Database;
-using MembershipLedger.Groups;
-using MembershipLedger.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using NodaTime;
-using NodaTime.Testing;
 
 /// <summary>
 /// The group page as a browser asks for it (roster at a date, the members-over-time chart drawn as SVG, the compare
@@ -21,36 +11,15 @@ public static class WebPageBenchmark
 {
     public static async Task RunAsync(int events)
     {
-        const string group = "bench-group";
+        const string group = BenchLedger.Group;
         var directory = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Guid.NewGuid():N}");
         var cluster = await EmbeddedPostgres.StartAsync(directory);
         try
         {
-            var start = Instant.FromUtc(2015, 1, 1, 0, 0);
-            await using (var db = LedgerStore.CreateDataSource(cluster.ConnectionString))
-            {
-                var clock = new FakeClock(start);
-                await using var store = await LedgerStore.OpenAsync(db, clock);
-                await using (var session = store.LightweightSession())
-                {
-                    session.Events.StartStream<GroupProfile>(group, new GroupRegistered(group, new GroupProfileDetails(
-                        "Benchmark User Group", GroupKind.UserGroup, "TJ", ["tg"], DateTimeZoneProviders.Tzdb["Asia/Dushanbe"], null, [])));
-                    await session.SaveChangesAsync();
-                }
-                await RosterHistory.AppendAsync(store, clock, group, events);
-                await using var vacuum = db.CreateCommand("vacuum analyze");
-                await vacuum.ExecuteNonQueryAsync();
-            }
-
-            var builder = WebApplication.CreateBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Configuration["Ledger:LoadSamples"] = "false";
-            builder.AddLedger(cluster.ConnectionString);
-            await using var app = builder.Build();
-            app.MapLedger();
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var start = BenchLedger.Start;
+            await BenchLedger.CreateAsync(cluster.ConnectionString, events);
+            var (app, address) = await BenchLedger.StartHostAsync(cluster.ConnectionString);
+            await using var host = app;
             using var http = new HttpClient { BaseAddress = new Uri(address) };
 
             var random = new Random(7);
