@@ -87,6 +87,6 @@ public static class RevokeStatementEndpoint
     [ProducesResponseType<StatementStatus>(StatusCodes.Status200OK)]
     public static IResult Post(RevocationRequest request, GroupProfile group, StatementRecord record, IEventStream<Affiliation> stream,
         IDocumentSession session, IClock clock) =>
-        Outcome.Append(stream, Statements.Revoke(record.Id, group.Id, record.Username, issued: true, alreadyRevoked: record.RevokedAt is not null, clock.GetCurrentInstant()),
+        Outcome.Append(stream, Statements.Revoke(record.Id, group.Id, record.Username, alreadyRevoked: record.RevokedAt is not null, clock.GetCurrentInstant()),
             async http => TypedResults.Ok(StatementStatus.Of((await session.LoadAsync<StatementRecord>(record.Id, http.RequestAborted))!, clock.GetCurrentInstant())));
 }

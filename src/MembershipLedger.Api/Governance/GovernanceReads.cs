@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using MembershipLedger.Api.Access;
 using MembershipLedger.Api.Database;
 using MembershipLedger.Api.Groups;
+using MembershipLedger.Api.Memberships;
 using MembershipLedger.Governance;
 using MembershipLedger.Groups;
 using MembershipLedger.Memberships;
@@ -67,7 +68,7 @@ public static class GovernanceReads
     {
         if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         var errors = new Dictionary<string, string[]>();
-        var known = KnownAt(knownAt, group.Profile.TimeZone, errors);
+        var known = RosterEndpoints.ReadKnownAt(knownAt, group.Profile.TimeZone, errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
         var standing = await StandingAsync(session, group.Id, known, ct);
         return TypedResults.Ok(StandingResponse.From(standing!, GroupProfiles.Today(group, clock)));
@@ -78,7 +79,7 @@ public static class GovernanceReads
         if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);
         var errors = new Dictionary<string, string[]>();
         var day = Day(on, "on", GroupProfiles.Today(group, clock), errors);
-        var known = KnownAt(knownAt, group.Profile.TimeZone, errors);
+        var known = RosterEndpoints.ReadKnownAt(knownAt, group.Profile.TimeZone, errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
         return TypedResults.Ok(await VerdictAsync(session, db, group, day, known, await RulesKnownAsync(session, known, ct), ct));
     }
@@ -94,7 +95,7 @@ public static class GovernanceReads
     {
         var errors = new Dictionary<string, string[]>();
         var day = Day(on, "on", clock.GetCurrentInstant().InUtc().Date, errors);
-        var known = KnownAt(knownAt, DateTimeZone.Utc, errors);
+        var known = RosterEndpoints.ReadKnownAt(knownAt, DateTimeZone.Utc, errors);
         var groups = await GroupsAsync(session, country, kind, null, errors, ct);
         if (errors.Count > 0) return (null, Problems.Invalid(errors));
         var rules = await RulesKnownAsync(session, known, ct);
@@ -146,7 +147,7 @@ public static class GovernanceReads
         var length = GrowthPeriod.Month;
         if (period is not null && !WireNames<GrowthPeriod>.TryParse(period, out length)) errors["period"] = ["is month, quarter or year."];
         var last = Day(until, "until", clock.GetCurrentInstant().InUtc().Date, errors);
-        var known = KnownAt(knownAt, DateTimeZone.Utc, errors);
+        var known = RosterEndpoints.ReadKnownAt(knownAt, DateTimeZone.Utc, errors);
         var groups = await GroupsAsync(session, country, kind, group, errors, ct);
         if (errors.Count > 0) return (null, Problems.Invalid(errors));
         var series = await Growth.ForGroupsAsync(db, groups.Select(g => new GrowthSubject(g.Id, g.Profile.Name, g.Profile.CountryCode, Json.Kind(g.Profile.Kind), g.Profile.TimeZone)).ToList(),
@@ -221,10 +222,10 @@ public static class GovernanceReads
         var errors = new Dictionary<string, string[]>();
         if (skill is not null && !DeclaringCapacities.Vocabulary.Contains(skill)) errors["skill"] = [$"is one of {string.Join(", ", DeclaringCapacities.Vocabulary)}."];
         if (mentor is not null and not ("true" or "false")) errors["mentor"] = ["is true or false."];
-        if (country is not null && !CountryCodes.IsAssigned(country.ToUpperInvariant())) errors["country"] = [$"'{country}' is not an ISO 3166-1 alpha-2 code."];
         if (language is { Length: > 20 }) errors["language"] = ["is a language code such as tg."];
         if (tag is { Length: > 40 }) errors["tag"] = ["is at most 40 characters."];
         if (group is { Length: > 100 }) errors["group"] = ["is a group's id."];
+        var inCountry = country is null ? null : (await GroupsAsync(session, country, null, null, errors, ct)).Select(g => g.Id).ToHashSet();
         if (errors.Count > 0) return ([], errors);
 
         var query = session.Query<CapacityProfile>().AsQueryable();
@@ -234,11 +235,7 @@ public static class GovernanceReads
         if (mentor == "true") query = query.Where(c => c.WouldMentor);
         if (group is not null) query = query.Where(c => c.GroupId == group);
         var found = await query.OrderBy(c => c.Username).Take(500).ToListAsync(ct);
-        if (country is not null)
-        {
-            var inCountry = (await session.Query<GroupProfile>().ToListAsync(ct)).Where(g => g.Profile.CountryCode == country.ToUpperInvariant()).Select(g => g.Id).ToHashSet();
-            found = found.Where(c => inCountry.Contains(c.GroupId)).ToList();
-        }
+        if (inCountry is not null) found = found.Where(c => inCountry.Contains(c.GroupId)).ToList();
         return ([.. found.Where(c => c.Published || Permissions.SeesPersonalData(user, c.GroupId)).Select(CapacityResponse.From)], errors);
     }
 
@@ -308,14 +305,6 @@ public static class GovernanceReads
         if (Moments.TryParseDate(text, out var day)) return day;
         errors[field] = [$"'{text}' is not a date (2023-07-01) {Moments.Span}."];
         return otherwise;
-    }
-
-    private static Instant? KnownAt(string? text, DateTimeZone zone, Dictionary<string, string[]> errors)
-    {
-        if (text is null) return null;
-        if (Moments.TryParseKnownAt(text, zone, out var known)) return known;
-        errors["knownAt"] = [$"'{text}' is neither an ISO-8601 instant (2024-01-01T00:00:00Z) nor a date {Moments.Span}."];
-        return null;
     }
 
     private static string Csv(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;

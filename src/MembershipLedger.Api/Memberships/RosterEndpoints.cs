@@ -82,7 +82,8 @@ public static class RosterEndpoints
 
     private static RosterMemberResponse Member(RosterMember m) => new(m.Username, m.Kind, m.JoinedAt, m.Roles.Select(Role).ToList());
 
-    private static Instant? ReadKnownAt(string? knownAt, DateTimeZone zone, Dictionary<string, string[]> errors)
+    /// <summary>Reads a <c>knownAt</c> the way every read of the ledger does, naming the field when it is not a moment.</summary>
+    public static Instant? ReadKnownAt(string? knownAt, DateTimeZone zone, Dictionary<string, string[]> errors)
     {
         if (knownAt is null) return null;
         if (Moments.TryParseKnownAt(knownAt, zone, out var known)) return known;

@@ -154,8 +154,8 @@ public static class AnnualReports
         var roles = (await MembershipFigures.RolesAsync(db, group.Id, ct))
             .Where(r => (r.From is null || r.From <= periodEnd) && (r.To is null || r.To >= periodStart)).ToList();
 
-        var activities = (await session.Query<Activity>().ToListAsync(ct))
-            .Where(a => a.Details.GroupIds.Contains(group.Id) && a.Details.StartsOn.FirstDay <= to && a.Details.EndsOn.LastDay >= from)
+        var activities = (await session.Query<Activity>().Where(a => a.Details.GroupIds.Contains(group.Id)).ToListAsync(ct))
+            .Where(a => a.Details.StartsOn.FirstDay <= to && a.Details.EndsOn.LastDay >= from)
             .OrderBy(a => a.Details.StartsOn)
             .Select(a => new ActivityYear(a.Id, a.Details.Title, Json.Kind(a.Details.Kind), a.Details.StartsOn.ToString(), Json.Kind(a.Status),
                 a.ParticipantCount, a.Outcomes, $"{origin}/activities/{a.Id}"))

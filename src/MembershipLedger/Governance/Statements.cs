@@ -71,10 +71,9 @@ public static class Statements
             command.AsOf, since, now, now.InUtc().Date.PlusDays(command.ValidDays), keyId));
     }
 
-    public static Decision Revoke(Guid statementId, string groupId, string username, bool issued, bool alreadyRevoked, Instant now) =>
-        !issued ? LedgerProblem.NotFound("statementId", $"No statement {statementId} was issued to {username} in {groupId}.")
-        : alreadyRevoked ? Decision.Accept()
-        : Decision.Accept(new AffiliationStatementRevoked(statementId, groupId, username, now));
+    /// <summary>Revoke an issued statement (the caller found it); revoking it again records nothing.</summary>
+    public static Decision Revoke(Guid statementId, string groupId, string username, bool alreadyRevoked, Instant now) =>
+        alreadyRevoked ? Decision.Accept() : Decision.Accept(new AffiliationStatementRevoked(statementId, groupId, username, now));
 
     /// <summary>The statement as a compact JWS (RFC 7515) signed with ES256: header.payload.signature, each base64url.</summary>
     public static string Sign(StatementClaims claims, ECDsa key, string keyId)
