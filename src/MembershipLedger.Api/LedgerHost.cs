@@ -71,6 +71,8 @@ public static class LedgerHost
         {
             // The handlers Wolverine generates are compiled at start (Roslyn, pinned in Directory.Packages.props).
             wolverine.UseRuntimeCompilation();
+            // The endpoints and handlers live here, whichever program hosts the ledger (the benchmarks' host included).
+            wolverine.ApplicationAssembly = typeof(LedgerHost).Assembly;
             wolverine.Policies.AutoApplyTransactions();
             wolverine.Policies.UseDurableLocalQueues();
             // Any number of hosts may serve one database: they elect a leader, and the messages and projections a dead

@@ -73,9 +73,9 @@ public static partial class HttpReadBenchmark
         return (sorted.Count / until.Elapsed.TotalSeconds, sorted[(int)(sorted.Count * 0.99)]);
     }
 
-    private static async Task<string> Wrk(string address, string script, int seconds)
+    public static async Task<string> Wrk(string address, string script, int seconds, int connections = 32)
     {
-        var wrk = Process.Start(new ProcessStartInfo("wrk", ["-t2", "-c32", $"-d{seconds}s", "--latency", "-s", script, address])
+        var wrk = Process.Start(new ProcessStartInfo("wrk", [$"-t{Math.Min(2, connections)}", $"-c{connections}", $"-d{seconds}s", "--latency", "-s", script, address])
             { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var output = await wrk.StandardOutput.ReadToEndAsync();
         await wrk.WaitForExitAsync();
@@ -89,7 +89,7 @@ public static partial class HttpReadBenchmark
     [GeneratedRegex(@"^\s+(?<p>50|99)%\s+(?<v>[\d.]+)(?<unit>us|ms|s)\s*$", RegexOptions.Multiline)]
     private static partial Regex Percentile();
 
-    private static (double Rps, double P50, double P99) ParseWrk(string output)
+    public static (double Rps, double P50, double P99) ParseWrk(string output)
     {
         var rps = double.Parse(RequestsPerSecond().Match(output).Groups["rps"].Value, CultureInfo.InvariantCulture);
         var percentiles = Percentile().Matches(output).ToDictionary(m => m.Groups["p"].Value, m =>

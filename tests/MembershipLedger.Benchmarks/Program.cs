@@ -19,6 +19,8 @@ using Npgsql;
 //   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- web [events ...]   (default: 100000)
 // Roster questions over HTTP under load (wrk), beside PostgreSQL answering the same statements:
 //   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- http [events ...]   (default: 100000)
+// Sign-ups over HTTP from concurrent clients (wrk), beside PostgreSQL's own one-row commits:
+//   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- writes [clients ...]   (default: 1 8 32)
 // Each size gets a fresh throwaway cluster from the installed PostgreSQL binaries.
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 if (args.FirstOrDefault() == "import")
@@ -41,6 +43,14 @@ if (args.FirstOrDefault() == "http")
     Console.WriteLine("| events of history | HTTP roster: requests/s | p50 (ms) | p99 (ms) | PostgreSQL, same statements: questions/s | p99 (ms) | ratio |");
     Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var size in args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : [100_000]) await HttpReadBenchmark.RunAsync(size);
+    return;
+}
+if (args.FirstOrDefault() == "writes")
+{
+    // Sign-ups over HTTP from 1, 8 and 32 clients (wrk), beside PostgreSQL committing rows of the same size from as many connections.
+    Console.WriteLine("| concurrent clients | sign-ups acknowledged/s | p50 (ms) | p99 (ms) | PostgreSQL, one-row commits/s | p99 (ms) | ratio |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+    await WriteBenchmark.RunAsync(args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : [1, 8, 32]);
     return;
 }
 if (args.FirstOrDefault() == "spend-trail")

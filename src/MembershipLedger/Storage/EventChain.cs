@@ -21,9 +21,13 @@ namespace MembershipLedger.Storage;
 /// proves the order and the count of every event ever appended.
 /// </para>
 /// <para>
-/// The trigger serializes appends with a transaction-scoped advisory lock: the chain has one head, and two
-/// transactions must not both extend it from the same link. Appends wait for each other's commit; the ledger's
-/// write rate (people signing lists) is far below what that costs.
+/// The chain has one head, and two transactions must not both extend it from the same link: extending it takes a
+/// transaction-scoped advisory lock (<see cref="HeadLock"/>). The trigger that does it is a deferred constraint trigger,
+/// so it runs as its transaction commits: the lock is held for the chaining and the commit itself, not while the
+/// appending transaction still writes its projections and waits on its client. Concurrent writers serialize for a
+/// fraction of a millisecond each, not for their whole transaction (docs/benchmarks.md, "Concurrent sign-ups").
+/// A second, ordinary trigger takes the append lock (<see cref="ChainLock"/>) in shared mode at the event's insert:
+/// appends do not wait for one another, but an import or a rebuild, holding it exclusively, keeps them all out.
 /// </para>
 /// </summary>
 public static class EventChain
@@ -33,10 +37,15 @@ public static class EventChain
     private const string TriggerFunction = LedgerSchema.Name + ".chain_event";
 
     /// <summary>
-    /// The advisory lock key the chain's writers share (an arbitrary constant): every appending transaction, import and
-    /// rebuild holds it until it ends, so a transaction holding it is one that is appending or rebuilding now.
+    /// The append lock (an arbitrary constant): every appending transaction holds it shared until it ends; an import, a
+    /// rebuild and an erasure hold it exclusively, so appends wait for them and they wait for the appends in flight.
     /// </summary>
     public const string ChainLock = "7305112024";
+
+    /// <summary>The chain's head (an arbitrary constant): held by the committing transaction that extends it.</summary>
+    public const string HeadLock = "7305112026";
+
+    private const string ShareFunction = LedgerSchema.Name + ".share_append_lock";
 
     // Both functions are written exactly as pg_get_functiondef prints them back: Weasel compares that text with this
     // one, and any difference would have every start drop and re-create them (and with them the trigger).
@@ -66,13 +75,28 @@ public static class EventChain
           previous_hash bytea;
           sealed bytea;
         begin
-          perform pg_advisory_xact_lock({ChainLock});
+          perform pg_advisory_xact_lock({HeadLock});
+          -- The row as it commits (a later statement of the same transaction may have changed or removed it).
+          select {RowHashOfEvent} into sealed from {LedgerSchema.Name}.mt_events e where e.seq_id = new.seq_id;
+          if not found then
+            return null;
+          end if;
           select link, chain_hash into previous_link, previous_hash from {Table} order by link desc limit 1;
-          sealed := {RowHashFunction}(new.seq_id, new.id, new.stream_id, new.version, new.type, new.data, new.headers,
-            new.timestamp, new.user_name, new.correlation_id, new.causation_id, new.tenant_id);
           insert into {Table} (link, seq_id, event_id, sealed_hash, row_hash, chain_hash)
           values (coalesce(previous_link, 0) + 1, new.seq_id, new.id, sealed, sealed,
                   sha256(coalesce(previous_hash, ''::bytea) || sealed));
+          return null;
+        end
+        $function$;
+        """;
+
+    private const string ShareFunctionSql = $"""
+        CREATE OR REPLACE FUNCTION {ShareFunction}()
+         RETURNS trigger
+         LANGUAGE plpgsql
+        AS $function$
+        begin
+          perform pg_advisory_xact_lock_shared({ChainLock});
           return null;
         end
         $function$;
@@ -103,11 +127,46 @@ public static class EventChain
             yield return table;
             yield return Function.ForSql(RowHashSql);
             yield return Function.ForSql(TriggerFunctionSql);
-            yield return new Trigger(LedgerSchema.Name + ".chain_event_on_append", LedgerSchema.Name + ".mt_events", $"{TriggerFunction}()")
+            yield return Function.ForSql(ShareFunctionSql);
+            yield return new Trigger(LedgerSchema.Name + ".chain_event_on_append", LedgerSchema.Name + ".mt_events", $"{ShareFunction}()")
             {
                 Timing = TriggerTiming.After, Events = TriggerEvents.Insert, ForEachRow = true,
             };
+            yield return new DeferredTrigger("chain_event_on_commit", "mt_events", TriggerFunction);
         }
+    }
+
+    /// <summary>
+    /// A constraint trigger deferred to commit, which Weasel's <see cref="Trigger"/> does not write. Compared with the
+    /// database by <c>pg_get_triggerdef</c>, as Weasel compares its own triggers.
+    /// </summary>
+    private sealed class DeferredTrigger(string name, string table, string function) : ISchemaObject
+    {
+        private string Create =>
+            $"CREATE CONSTRAINT TRIGGER {name} AFTER INSERT ON {LedgerSchema.Name}.{table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {function}()";
+
+        public DbObjectName Identifier => new PostgresqlObjectName(LedgerSchema.Name, name, SchemaUtils.IdentifierUsage.General);
+
+        public void WriteCreateStatement(Migrator migrator, TextWriter writer) => writer.WriteLine(Create + ";");
+
+        public void WriteDropStatement(Migrator migrator, TextWriter writer) =>
+            writer.WriteLine($"DROP TRIGGER IF EXISTS {name} ON {LedgerSchema.Name}.{table};");
+
+        public void ConfigureQueryCommand(DbCommandBuilder builder) => builder.Append(
+            $"""
+             select pg_get_triggerdef(t.oid) from pg_trigger t join pg_class c on c.oid = t.tgrelid
+             join pg_namespace n on n.oid = c.relnamespace
+             where t.tgname = '{name}' and c.relname = '{table}' and n.nspname = '{LedgerSchema.Name}';
+             """);
+
+        public async Task<ISchemaObjectDelta> CreateDeltaAsync(System.Data.Common.DbDataReader reader, CancellationToken ct) =>
+            new SchemaObjectDelta(this, !await reader.ReadAsync(ct) ? SchemaPatchDifference.Create
+                : Unqualified(reader.GetString(0)) == Unqualified(Create) ? SchemaPatchDifference.None : SchemaPatchDifference.Update);
+
+        // pg_get_triggerdef leaves out the schema of whatever is on the search path.
+        private static string Unqualified(string definition) => definition.Replace(LedgerSchema.Name + ".", "").Replace("\"", "");
+
+        public IEnumerable<DbObjectName> AllNames() => [Identifier];
     }
 
     /// <summary>

@@ -338,7 +338,7 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
     private async Task KillHoldingTheChainLockAsync(LedgerProcess process)
     {
         var held = await ScalarAsync<long>($"""
-            select count(*) from pg_locks where locktype = 'advisory' and granted
+            select count(*) from pg_locks where locktype = 'advisory' and granted and mode = 'ExclusiveLock'
               and ((classid::bigint << 32) | objid::bigint) = {EventChain.ChainLock}
               and database = (select oid from pg_database where datname = current_database())
             """);

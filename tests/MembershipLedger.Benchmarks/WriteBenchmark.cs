@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using MembershipLedger.Access;
+using MembershipLedger.Api.Database;
+using MembershipLedger.Groups;
+using MembershipLedger.Storage;
+using NodaTime;
+using Npgsql;
+
+/// <summary>
+/// Sign-ups over loopback HTTP from 1, 8 and 32 concurrent clients (wrk, 10 s each) to 32 groups, every one a new member;
+/// then the proof that nothing acknowledged was lost: the ledger holds at least as many sign-ups as wrk counted answers,
+/// each member once, and the chain verifies. Beside it, PostgreSQL's own speed for a write of the same size: one event
+/// row inserted and committed per transaction into a copy of the event table, from the same number of connections.
+/// The cluster flushes every commit to disk (fsync on), as a ledger's does.
+/// </summary>
+public static partial class WriteBenchmark
+{
+    private const int Groups = 32;
+
+    public static async Task RunAsync(int[] clients)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Guid.NewGuid():N}");
+        var cluster = await EmbeddedPostgres.StartAsync(directory);
+        try
+        {
+            string key;
+            await using (var db = LedgerStore.CreateDataSource(cluster.ConnectionString))
+            await using (var store = await LedgerStore.OpenAsync(db, SystemClock.Instance))
+            await using (var session = store.LightweightSession())
+            {
+                for (var g = 0; g < Groups; g++)
+                    session.Events.StartStream<GroupProfile>($"bench-{g}", new GroupRegistered($"bench-{g}", new GroupProfileDetails(
+                        $"Benchmark Group {g}", GroupKind.UserGroup, "TJ", ["tg"], DateTimeZoneProviders.Tzdb["Asia/Dushanbe"], null, [])));
+                var issued = ApiKeys.Issue("bench", AccessRole.Admin, null, SystemClock.Instance.GetCurrentInstant(), "benchmark");
+                session.Insert(issued.Key);
+                await session.SaveChangesAsync();
+                key = issued.Token;
+            }
+
+            var (app, address) = await BenchLedger.StartHostAsync(cluster.ConnectionString);
+            await using var host = app;
+            long acknowledged = 0;
+            foreach (var n in clients)
+            {
+                var script = Path.Combine(directory, $"sign-ups-{n}.lua");
+                await File.WriteAllTextAsync(script, Script(key, $"c{n}"));
+                await HttpReadBenchmark.Wrk(address, Path.Combine(directory, Warm(directory, key, n)), seconds: 2, connections: n);
+                var output = await HttpReadBenchmark.Wrk(address, script, seconds: 10, connections: n);
+                var (rps, p50, p99) = HttpReadBenchmark.ParseWrk(output);
+                acknowledged += long.Parse(Completed().Match(output).Groups["n"].Value, CultureInfo.InvariantCulture);
+                var (baseRps, baseP99) = await BaselineAsync(cluster.ConnectionString, n);
+                Console.WriteLine($"| {n} | {rps:N0} | {p50:N2} | {p99:N2} | {baseRps:N0} | {baseP99:N2} | {rps / baseRps:N2} |");
+            }
+            await app.StopAsync();
+
+            await using (var db = LedgerStore.CreateDataSource(cluster.ConnectionString))
+            await using (var store = await LedgerStore.OpenAsync(db, SystemClock.Instance))
+            {
+                await using var count = db.CreateCommand(
+                    $"""
+                     select (select count(*) from {LedgerSchema.Name}.mt_events where type = 'member-signed-up' and data ->> 'username' like 'Writer %'),
+                            (select count(distinct (group_id, username)) from {LedgerSchema.MembershipIntervals} where username like 'Writer %' and upper_inf(known_during))
+                     """);
+                await using var reader = await count.ExecuteReaderAsync();
+                await reader.ReadAsync();
+                var (events, members) = (reader.GetInt64(0), reader.GetInt64(1));
+                var chain = await EventChain.VerifyAsync(store);
+                Console.Error.WriteLine($"  acknowledged by wrk (warm-ups included): {acknowledged:N0}; sign-up events: {events:N0}; members on the rosters: {members:N0}; chain intact: {chain.Intact} over {chain.Events:N0} events");
+                if (events < acknowledged || members != events || !chain.Intact)
+                    throw new InvalidOperationException("An acknowledged sign-up is missing, doubled, or the chain does not verify.");
+            }
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static string Warm(string directory, string key, int n)
+    {
+        var name = $"warm-{n}.lua";
+        File.WriteAllText(Path.Combine(directory, name), Script(key, $"w{n}"));
+        return name;
+    }
+
+    /// <summary>Each request a new member (thread, run and counter in the name), the groups in turn.</summary>
+    private static string Script(string key, string run) => $$"""
+        local threads = 0
+        function setup(thread)
+          threads = threads + 1
+          thread:set("tid", threads)
+        end
+        local n = 0
+        request = function()
+          n = n + 1
+          local body = '{"username":"Writer {{run}} ' .. tid .. ' ' .. n .. '","signedAt":"2026-01-01T00:00:00Z"}'
+          last = "/groups/bench-" .. ((n + tid) % {{Groups}}) .. "/members"
+          return wrk.format("POST", last,
+            { ["Content-Type"] = "application/json", ["X-Api-Key"] = "{{key}}" }, body)
+        end
+        local told = false
+        response = function(status, headers, body)
+          if status >= 300 and not told then
+            told = true
+            io.stderr:write("refused: " .. status .. " " .. body .. "\n")
+          end
+        end
+        """;
+
+    /// <summary>PostgreSQL alone: one sign-up-sized event row per committed transaction, into a copy of the event table without the ledger's trigger.</summary>
+    private static async Task<(double Rps, double P99)> BaselineAsync(string connectionString, int connections)
+    {
+        await using var db = LedgerStore.CreateDataSource(connectionString);
+        await using (var create = db.CreateCommand(
+                         $"drop table if exists bench_events; drop sequence if exists bench_seq; create sequence bench_seq; create table bench_events (like {LedgerSchema.Name}.mt_events including defaults including indexes)"))
+            await create.ExecuteNonQueryAsync();
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var until = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async worker =>
+        {
+            await using var connection = await db.OpenConnectionAsync();
+            var n = 0;
+            while (until.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                var sw = Stopwatch.StartNew();
+                await using var insert = new NpgsqlCommand(
+                    """
+                    insert into bench_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, is_archived)
+                    values (nextval('bench_seq'), gen_random_uuid(), $1, 1, $2::jsonb, 'member-signed-up', now(), '*DEFAULT*', 'x', false)
+                    """, connection)
+                {
+                    Parameters =
+                    {
+                        new() { Value = $"affiliation:bench-{worker % Groups}:writer-{worker}-{n}" },
+                        new() { Value = $$"""{"groupId":"bench-{{worker % Groups}}","username":"Writer {{worker}} {{n++}}","kind":"individual","signUpId":"{{Guid.NewGuid()}}","signedAt":"2026-01-01T00:00:00Z"}""" },
+                    },
+                };
+                await insert.ExecuteNonQueryAsync();
+                latencies.Add(sw.Elapsed.TotalMilliseconds);
+            }
+        }));
+        var sorted = latencies.Order().ToList();
+        return (sorted.Count / until.Elapsed.TotalSeconds, sorted[(int)(sorted.Count * 0.99)]);
+    }
+
+    [GeneratedRegex(@"(?<n>\d+) requests in")]
+    private static partial Regex Completed();
+}
