@@ -49,6 +49,9 @@ public static class LedgerHost
         }
 
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+        builder.Services.AddSingleton<LedgerChanges>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LedgerChanges>());
+        builder.Services.AddSingleton<AnswerCache>();
         builder.Services.AddSingleton(_ => LedgerStore.CreateDataSource(connectionString));
         builder.Services.AddMarten(services =>
             {
@@ -101,6 +104,7 @@ public static class LedgerHost
     {
         // Everything after this point is the pipeline a form's write runs through (Web.Forms.ApiCall), routing included.
         Web.Forms.ApiCall.Capture(app);
+        LedgerChanges.CountWrites(app);
         app.UseRouting();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -66,7 +66,12 @@ public static class GrantEndpoints
     private static async Task<IResult> Get(string grantId, IQuerySession session, CancellationToken ct) =>
         await LoadAsync(session, grantId, ct) is { } grant ? TypedResults.Ok(GrantResponse.From(grant)) : UnknownGrant(grantId);
 
-    private static async Task<IResult> SpendTrail(string grantId, string? asOf, string? after, string? limit, IQuerySession session, Reads db, CancellationToken ct)
+    // Kept and validated (AnswerCache): a trail depends on the ledger and the question only (no asOf: everything recorded).
+    private static Task<IResult> SpendTrail(string grantId, string? asOf, string? after, string? limit, IQuerySession session, Reads db,
+        HttpContext http, AnswerCache answers, CancellationToken ct) =>
+        answers.ServeAsync(http, keep: true, () => SpendTrailAsync(grantId, asOf, after, limit, session, db, ct));
+
+    private static async Task<IResult> SpendTrailAsync(string grantId, string? asOf, string? after, string? limit, IQuerySession session, Reads db, CancellationToken ct)
     {
         if (await LoadAsync(session, grantId, ct) is not { } grant) return UnknownGrant(grantId);
         if (!TryReadAsOf(asOf, out var date)) return Problems.Invalid("asOf", $"'{asOf}' is not a date such as 2019-09-30 {Moments.Span}.");

@@ -56,7 +56,12 @@ public static class RosterEndpoints
             .Produces<HistoryPage>().WithSummary("Every membership and role event of a person, across groups");
     }
 
-    private static async Task<IResult> Roster(
+    // Kept and validated (AnswerCache) when a date is asked: "now" moves with the clock.
+    private static Task<IResult> Roster(
+        string groupId, string? asOf, string? knownAt, IQuerySession session, Reads db, IClock clock, HttpContext http, AnswerCache answers, CancellationToken ct) =>
+        answers.ServeAsync(http, keep: asOf is not null, () => RosterAsync(groupId, asOf, knownAt, session, db, clock, ct));
+
+    private static async Task<IResult> RosterAsync(
         string groupId, string? asOf, string? knownAt, IQuerySession session, Reads db, IClock clock, CancellationToken ct)
     {
         if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return Problems.UnknownGroup(groupId);

@@ -41,6 +41,9 @@ public sealed record DeadLetter(long Sequence, Guid EventId, string StreamKey, s
 /// </summary>
 public static class LedgerProjections
 {
+    /// <summary>Notified by a rebuild as it commits: the projections may now answer differently (after an event was repaired by hand).</summary>
+    public const string RebuiltChannel = "ledger_changed";
+
     /// <summary>
     /// Names the projections' meaning. Change it with any change to what a projection writes: every ledger built by an
     /// earlier definition is then rebuilt on its next start.
@@ -191,6 +194,7 @@ public static class LedgerProjections
             progress?.Report(new ImportProgress("rebuild", done, total));
         }
         await StampAsync(connection, tx, after, rebuilt: true, ct);
+        await ExecuteAsync(connection, tx, ct, $"select pg_notify('{RebuiltChannel}', '')");
     }
 
     /// <summary>

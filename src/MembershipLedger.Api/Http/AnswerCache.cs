@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using MembershipLedger.Api.Database;
+using MembershipLedger.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MembershipLedger.Api.Http;
+
+/// <summary>
+/// Counts the ledger's changes as this node learns of them: every append on any node (Marten's <c>mt_events_appended</c>
+/// notification, sent as the appending transaction commits), every rebuild (<c>ledger_changed</c>), and every write
+/// request this node answered (so a person reads their own write here at once, before the notification arrives).
+/// Two reads under the same count read the same ledger.
+/// <para>
+/// While the listening connection is down this node cannot know what other nodes commit: <see cref="Live"/> is false,
+/// and nothing is served from the cache until it listens again.
+/// </para>
+/// </summary>
+public sealed class LedgerChanges(NpgsqlDataSource source, ILogger<LedgerChanges> logger) : BackgroundService
+{
+    private long _count;
+    private volatile bool _live;
+
+    public long Count => Volatile.Read(ref _count);
+
+    public bool Live => _live;
+
+    public void Changed() => Interlocked.Increment(ref _count);
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await source.OpenConnectionAsync(ct);
+                connection.Notification += (_, _) => Changed();
+                await using (var listen = new NpgsqlCommand($"listen mt_events_appended; listen {LedgerProjections.RebuiltChannel}", connection))
+                    await listen.ExecuteNonQueryAsync(ct);
+                // Whatever was committed while this node was not listening counts as a change.
+                Changed();
+                _live = true;
+                while (!ct.IsCancellationRequested) await connection.WaitAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception error)
+            {
+                _live = false;
+                Changed();
+                logger.LogWarning(error, "Lost the connection that listens for the ledger's changes; cached answers are not served until it is back.");
+                try { await Task.Delay(TimeSpan.FromSeconds(1), ct); }
+                catch (OperationCanceledException) { break; }
+            }
+        }
+        _live = false;
+    }
+
+    /// <summary>Every request that may write (anything but GET and HEAD) counts as a change once it is answered.</summary>
+    public static void CountWrites(WebApplication app) => app.Use(async (http, next) =>
+    {
+        try
+        {
+            await next(http);
+        }
+        finally
+        {
+            if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+                http.RequestServices.GetRequiredService<LedgerChanges>().Changed();
+        }
+    });
+}
+
+/// <summary>
+/// Answers of the ledger's public reads, with validators, and kept for reuse while the ledger does not change.
+/// <list type="bullet">
+/// <item>Every answer carries a strong <c>ETag</c> (a hash of its bytes) and <c>Cache-Control: no-cache</c>: a client or a
+/// proxy may keep it, and asks again with <c>If-None-Match</c>; an unchanged answer is then a bodiless 304.</item>
+/// <item>An answer that depends only on the ledger (a roster on a given date, as known now or at a given moment; a
+/// spend trail on a given date) is kept in memory under the count of <see cref="LedgerChanges"/> when it was asked;
+/// the next identical question under the same count is answered from memory, without the database.</item>
+/// </list>
+/// Why revalidate every time rather than let clients keep "as known at" answers for good: in this ledger the past can
+/// still change. An import may add events recorded long ago (a migration keeps their times), and an erasure rewrites
+/// personal data in past answers. <c>no-cache</c> makes every client ask again, so an erased name is never served from
+/// a cache after the erasure commits.
+/// <para>
+/// A node with a read replica does not keep answers (a replica may lag behind the changes this node counts).
+/// </para>
+/// </summary>
+public sealed class AnswerCache(LedgerChanges changes, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IServiceProvider services)
+{
+    /// <summary>The memory kept answers may take; past it, they are all let go and the cache fills again.</summary>
+    public const long MaxBytes = 64L * 1024 * 1024;
+
+    private sealed record Answer(long Count, byte[] Body, string ETag);
+
+    private readonly ConcurrentDictionary<string, Answer> _answers = new(StringComparer.Ordinal);
+    private long _bytes;
+    private readonly bool _enabled = services.GetService<ReadReplica>() is null;
+
+    /// <param name="keep">True when the answer depends on nothing but the ledger and the request's path and query (not on the clock, nor on who asks).</param>
+    public async Task<IResult> ServeAsync(HttpContext http, bool keep, Func<Task<IResult>> answer)
+    {
+        var key = http.Request.Path.Value + http.Request.QueryString.Value;
+        var count = changes.Count;
+        keep &= _enabled && changes.Live;
+        if (keep && _answers.TryGetValue(key, out var kept) && kept.Count == count) return Validated(http, kept.Body, kept.ETag);
+
+        var result = await answer();
+        if (result is not IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK } || result is not IValueHttpResult { Value: { } value })
+            return result;
+        var body = JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), json.Value.SerializerOptions);
+        var etag = $"\"{Convert.ToBase64String(SHA256.HashData(body), 0, 18).Replace('+', '-').Replace('/', '_')}\"";
+        if (keep)
+        {
+            if (Interlocked.Add(ref _bytes, body.Length) > MaxBytes)
+            {
+                _answers.Clear();
+                Interlocked.Exchange(ref _bytes, body.Length);
+            }
+            _answers[key] = new Answer(count, body, etag);
+        }
+        return Validated(http, body, etag);
+    }
+
+    private static IResult Validated(HttpContext http, byte[] body, string etag)
+    {
+        http.Response.Headers.ETag = etag;
+        http.Response.Headers.CacheControl = "no-cache";
+        return http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*"))
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Bytes(body, "application/json; charset=utf-8");
+    }
+}
