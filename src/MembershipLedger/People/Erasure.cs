@@ -102,13 +102,13 @@ public static class Erasure
         {
             var renamed = Affiliation.StreamKey(Affiliation.GroupOf(stream), pseudonym);
             // Events point at their stream row: add the row under its new key, move the events, drop the old row.
-            session.QueueSqlCommand(
+            session.QueueSql(
                 $"""
                  insert into {LedgerSchema.Name}.mt_streams
                  select (jsonb_populate_record(s, jsonb_build_object('id', ?::text))).* from {LedgerSchema.Name}.mt_streams s where s.id = ?
                  """, renamed, stream);
-            session.QueueSqlCommand($"update {LedgerSchema.Name}.mt_events set stream_id = ? where stream_id = ?", renamed, stream);
-            session.QueueSqlCommand($"delete from {LedgerSchema.Name}.mt_streams where id = ?", stream);
+            session.QueueSql($"update {LedgerSchema.Name}.mt_events set stream_id = ? where stream_id = ?", renamed, stream);
+            session.QueueSql($"delete from {LedgerSchema.Name}.mt_streams where id = ?", stream);
         }
         foreach (var name in names) session.Delete<AccountName>(name);
 
@@ -117,7 +117,7 @@ public static class Erasure
         session.SetHeader(EventMetadata.Source, request.Source);
         session.SetHeader(EventMetadata.Reason, request.Reason);
         session.Events.Append(StreamKey, new PersonalDataErased(id, pseudonym, groups, sequences.Length));
-        session.QueueSqlCommand(EventChain.AmendSql, id, sequences);
+        session.QueueSql(EventChain.AmendSql, id, sequences);
         await session.SaveChangesAsync(ct);
 
         await LedgerProjections.RebuildAsync(store, tx, progress, ct);

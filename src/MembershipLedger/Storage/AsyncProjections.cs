@@ -38,7 +38,7 @@ public static class AsyncProjections
 
     /// <summary>First in every event an asynchronous projection applies (a statement per event: a batch may reuse its operations).</summary>
     public static void EnterBatch(IDocumentOperations operations) =>
-        operations.QueueSqlCommand($"select pg_advisory_xact_lock_shared({BatchLock})");
+        operations.QueueSql($"select pg_advisory_xact_lock_shared({BatchLock})");
 
     /// <summary>The projections the daemon runs (by name).</summary>
     public static IReadOnlyList<string> Names(IDocumentStore store) =>

@@ -91,7 +91,7 @@ public sealed class TimelineProjection : EventProjection
         // Run by the daemon: every statement applies the event only when a rebuild has not already (AsyncProjections).
         AsyncProjections.EnterBatch(operations);
         if (ZoneOf(e.Data) is var (zoneKey, zone))
-            operations.QueueSqlCommand(
+            operations.QueueSql(
                 $"""
                  insert into {LedgerSchema.TimelineZones} (zone_key, time_zone) select ?, ? where {AsyncProjections.NotYetApplied}
                  on conflict (zone_key) do update set time_zone = excluded.time_zone
@@ -103,7 +103,7 @@ public sealed class TimelineProjection : EventProjection
         foreach (var row in Describe(e, recordedAt))
         {
             // A day given as a date is kept; an instant is placed on its day in the zone of the group it concerns.
-            operations.QueueSqlCommand(
+            operations.QueueSql(
                 $"""
                  insert into {LedgerSchema.Timeline}
                    (subject_type, subject, entry_key, seq, category, event_type, occurred_on, occurred_at, group_ids, summary, status, recorded_at, recorded_by, data)
@@ -132,7 +132,7 @@ public sealed class TimelineProjection : EventProjection
                 ActivityReported r => (r.ActivityId, "reported"),
                 _ => throw new InvalidOperationException(),
             };
-            operations.QueueSqlCommand($"update {LedgerSchema.Timeline} set status = ? where entry_key in (?, ?) and {AsyncProjections.NotYetApplied}",
+            operations.QueueSql($"update {LedgerSchema.Timeline} set status = ? where entry_key in (?, ?) and {AsyncProjections.NotYetApplied}",
                 status, ActivityKey(activityId), ActivityKey(activityId) + ":organizer", e.Sequence);
         }
 

@@ -1,3 +1,4 @@
+using MembershipLedger.Storage;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -35,7 +36,7 @@ public sealed class WebSessionStore(IDocumentStore store, IClock clock) : ITicke
         session.Delete<WebSession>(key);
         // Sessions that ended on their own are removed with the next sign-out (Marten's LINQ does not compare NodaTime values).
         var table = $"{store.Options.DatabaseSchemaName}.mt_doc_websession";
-        session.QueueSqlCommand($"delete from {table} where (data ->> 'expiresAt')::timestamptz < ?", clock.GetCurrentInstant().ToDateTimeOffset());
+        session.QueueSql($"delete from {table} where (data ->> 'expiresAt')::timestamptz < ?", clock.GetCurrentInstant().ToDateTimeOffset());
         await session.SaveChangesAsync();
     }
 

@@ -101,7 +101,7 @@ public sealed class SpendTrailProjection : EventProjection
         var ordinal = 0;
         foreach (var entry in entries)
         {
-            operations.QueueSqlCommand(
+            operations.QueueSql(
                 $"""
                  with entry as (
                    insert into {LedgerSchema.GrantEntries}

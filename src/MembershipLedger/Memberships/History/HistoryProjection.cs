@@ -69,9 +69,9 @@ public sealed class HistoryProjection : EventProjection
         AsyncProjections.EnterBatch(operations);
         // One history under the new name: earlier rows of the person's stream follow the rename.
         if (e.Data is AccountRenamed renamed)
-            operations.QueueSqlCommand($"update {LedgerSchema.History} set username = ? where stream_key = ? and {AsyncProjections.NotYetApplied}",
+            operations.QueueSql($"update {LedgerSchema.History} set username = ? where stream_key = ? and {AsyncProjections.NotYetApplied}",
                 renamed.NewName, e.StreamKey!, e.Sequence);
-        operations.QueueSqlCommand(
+        operations.QueueSql(
             $"""
              insert into {LedgerSchema.History}
                (seq, event_id, stream_key, group_id, username, event_type, effective_at, recorded_at, recorded_by, reason, source, correlation_id, data)

@@ -99,7 +99,7 @@ public sealed class RosterProjection : EventProjection
         switch (e.Data)
         {
             case MemberSignedUp s:
-                operations.QueueSqlCommand(
+                operations.QueueSql(
                     $"""
                      insert into {LedgerSchema.MembershipIntervals}
                        (stream_key, group_id, username, member_kind, sign_up_id, signed_at, valid_during, known_during)
@@ -115,12 +115,12 @@ public sealed class RosterProjection : EventProjection
                 EndMembership(operations, r.SignUpId, r.EffectiveAt, "removal", recordedAt);
                 break;
             case SignUpRetracted r:
-                operations.QueueSqlCommand(
+                operations.QueueSql(
                     $"update {LedgerSchema.MembershipIntervals} set known_during = tstzrange(lower(known_during), ?::timestamptz, '[)') where sign_up_id = ? and upper_inf(known_during)",
                     recordedAt, r.SignUpId);
                 break;
             case SignatureTimeCorrected c:
-                operations.QueueSqlCommand(
+                operations.QueueSql(
                     $"""
                      with closed as (
                        update {LedgerSchema.MembershipIntervals} set known_during = tstzrange(lower(known_during), ?::timestamptz, '[)')
@@ -134,7 +134,7 @@ public sealed class RosterProjection : EventProjection
                     recordedAt, c.SignUpId, Db(c.SignedAt)!, Db(c.SignedAt)!, recordedAt);
                 break;
             case RoleDesignated d:
-                operations.QueueSqlCommand(
+                operations.QueueSql(
                     $"""
                      insert into {LedgerSchema.RoleIntervals}
                        (stream_key, group_id, username, assignment_id, role, title, effective_from, valid_during, known_during)
@@ -145,7 +145,7 @@ public sealed class RosterProjection : EventProjection
                     Db(d.EffectiveFrom), Db(d.EffectiveFrom), recordedAt);
                 break;
             case RoleEnded ended:
-                operations.QueueSqlCommand(
+                operations.QueueSql(
                     $"""
                      with closed as (
                        update {LedgerSchema.RoleIntervals} set known_during = tstzrange(lower(known_during), ?::timestamptz, '[)')
@@ -160,8 +160,8 @@ public sealed class RosterProjection : EventProjection
                 break;
             case AccountRenamed renamed:
                 // One history under the new name: the person is the stream, the name is how the ledger shows them.
-                operations.QueueSqlCommand($"update {LedgerSchema.MembershipIntervals} set username = ? where stream_key = ?", renamed.NewName, e.StreamKey!);
-                operations.QueueSqlCommand($"update {LedgerSchema.RoleIntervals} set username = ? where stream_key = ?", renamed.NewName, e.StreamKey!);
+                operations.QueueSql($"update {LedgerSchema.MembershipIntervals} set username = ? where stream_key = ?", renamed.NewName, e.StreamKey!);
+                operations.QueueSql($"update {LedgerSchema.RoleIntervals} set username = ? where stream_key = ?", renamed.NewName, e.StreamKey!);
                 break;
         }
 
@@ -169,7 +169,7 @@ public sealed class RosterProjection : EventProjection
     }
 
     private static void EndMembership(IDocumentOperations operations, Guid signUpId, Instant effectiveAt, string endedBy, DateTimeOffset recordedAt) =>
-        operations.QueueSqlCommand(
+        operations.QueueSql(
             $"""
              with closed as (
                update {LedgerSchema.MembershipIntervals} set known_during = tstzrange(lower(known_during), ?::timestamptz, '[)')
