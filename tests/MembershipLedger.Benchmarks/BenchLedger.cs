@@ -1,5 +1,7 @@
 using MembershipLedger.Api;
 using MembershipLedger.Api.Database;
+using Marten;
+using MembershipLedger.Grants;
 using MembershipLedger.Groups;
 using MembershipLedger.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -16,10 +18,15 @@ public static class BenchLedger
 {
     public const string Group = "bench-group";
 
+    public const string Grant = "bench-grant";
+
     public static readonly Instant Start = Instant.FromUtc(2015, 1, 1, 0, 0);
 
-    /// <summary>The group, then <paramref name="events"/> sign-ups and withdrawals one simulated minute apart, then <c>vacuum analyze</c>.</summary>
-    public static async Task CreateAsync(string connectionString, int events)
+    /// <summary>
+    /// The group, then <paramref name="events"/> sign-ups and withdrawals one simulated minute apart, and a grant of the
+    /// group with <paramref name="expenses"/> expenses (none when 0), then <c>vacuum analyze</c>.
+    /// </summary>
+    public static async Task CreateAsync(string connectionString, int events, int expenses = 0)
     {
         await using var db = LedgerStore.CreateDataSource(connectionString);
         var clock = new FakeClock(Start);
@@ -31,8 +38,45 @@ public static class BenchLedger
             await session.SaveChangesAsync();
         }
         await RosterHistory.AppendAsync(store, clock, Group, events);
+        if (expenses > 0) await AppendGrantAsync(store, clock, Group, Grant, expenses, registerGroup: false);
         await using var vacuum = db.CreateCommand("vacuum analyze");
         await vacuum.ExecuteNonQueryAsync();
+    }
+
+    public static readonly LocalDate GrantStart = new(2023, 1, 1);
+
+    public static readonly string[] GrantLines = ["accommodation", "transportation", "meals-and-catering", "t-shirts"];
+
+    /// <summary>
+    /// A USD grant of a year with four budget lines, then <paramref name="expenses"/> expenses on random days of its year,
+    /// 1,000 a session, through Marten with the inline projections; thirty simulated seconds apart.
+    /// </summary>
+    public static async Task AppendGrantAsync(IDocumentStore store, FakeClock clock, string groupId, string grantId, int expenses, bool registerGroup)
+    {
+        await using (var session = store.LightweightSession())
+        {
+            if (registerGroup)
+                session.Events.StartStream<GroupProfile>(groupId, new GroupRegistered(groupId, new GroupProfileDetails(
+                    "Benchmark User Group", GroupKind.UserGroup, "MA", ["ar"], DateTimeZoneProviders.Tzdb["Africa/Casablanca"], null, [])));
+            session.Events.StartStream<Grant>(grantId, new GrantAwarded(grantId, groupId, "Wikimedia Foundation", "Annual Fund", "Benchmark",
+                GrantStart, GrantStart.PlusDays(364), "USD", 100_000_000m, GrantLines.Select(l => new BudgetLine(l, l, 25_000_000m)).ToList(), GrantStart, null));
+            await session.SaveChangesAsync();
+        }
+        var random = new Random(7);
+        for (var done = 0; done < expenses;)
+        {
+            await using var session = store.LightweightSession();
+            var batch = new List<object>();
+            for (var i = 0; i < 1000 && done < expenses; i++, done++)
+            {
+                clock.Advance(Duration.FromSeconds(30));
+                var amount = random.Next(100, 100_000) / 100m;
+                batch.Add(new ExpenseRecorded(grantId, Guid.NewGuid(), GrantLines[random.Next(GrantLines.Length)], amount, "USD", null, amount,
+                    GrantStart.PlusDays(random.Next(365)), "Payee", "Benchmark expense", null));
+            }
+            session.Events.Append(grantId, batch);
+            await session.SaveChangesAsync();
+        }
     }
 
     /// <summary>The host the README's first command runs, on a free loopback port, without its logs; and its address.</summary>

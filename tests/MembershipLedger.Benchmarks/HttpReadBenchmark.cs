@@ -13,6 +13,9 @@ using NodaTime;
 /// </summary>
 public static partial class HttpReadBenchmark
 {
+    /// <summary>Expenses on the benchmark's grant, whose spend trail is read under load beside the roster.</summary>
+    public const int Expenses = 10_000;
+
     public static async Task RunAsync(int events)
     {
         const string group = BenchLedger.Group;
@@ -21,29 +24,60 @@ public static partial class HttpReadBenchmark
         try
         {
             var start = BenchLedger.Start;
-            await BenchLedger.CreateAsync(cluster.ConnectionString, events);
+            await BenchLedger.CreateAsync(cluster.ConnectionString, events, Expenses);
             var days = Math.Max(2, (int)(events / (24.0 * 60))); // one simulated minute per event
             var knownAt = start.Plus(Duration.FromDays(days / 2.0));
 
-            // PostgreSQL's own speed: the roster's statements, straight from 32 connections, for 10 s.
-            var (baseRps, baseP99) = await BaselineAsync(cluster.ConnectionString, group, start, days, knownAt);
+            // PostgreSQL's own speed: the roster's statements, and a plain indexed SELECT of a trail page's rows, from 32 connections for 10 s each.
+            var (baseRps, baseP99) = await BaselineAsync(cluster.ConnectionString, (db, random) =>
+                RosterQuery.LoadAsync(db, group, start.Plus(Duration.FromDays(random.Next(1, days) + 1)) - Duration.FromTicks(10),
+                    random.Next(2) == 0 ? null : knownAt, default));
+            var (trailBaseRps, trailBaseP99) = await BaselineAsync(cluster.ConnectionString, async (db, random) =>
+            {
+                await using var page = db.CreateCommand(
+                    $"select * from {LedgerSchema.GrantEntries} where grant_id = $1 and effective_on >= $2 order by grant_id, effective_on, seq, ordinal limit 100");
+                page.Parameters.Add(new() { Value = BenchLedger.Grant });
+                page.Parameters.Add(new() { Value = BenchLedger.GrantStart.PlusDays(random.Next(365)).ToDateOnly() });
+                await using var reader = await page.ExecuteReaderAsync();
+                while (await reader.ReadAsync()) { }
+            });
 
             var (app, address) = await BenchLedger.StartHostAsync(cluster.ConnectionString);
             await using var host = app;
-            var script = Path.Combine(directory, "roster.lua");
-            await File.WriteAllTextAsync(script, $$"""
+            var dates = $$"""
                 math.randomseed(7)
                 local start = {{start.ToUnixTimeSeconds()}}
                 local known = "{{knownAt}}"
+                local function date() return os.date("!%Y-%m-%d", start + math.random(1, {{days}}) * 86400) end
+                """;
+            var roster = await LoadAsync(address, directory, "roster", dates + $$"""
                 request = function()
-                  local path = "/groups/{{group}}/roster?asOf=" .. os.date("!%Y-%m-%d", start + math.random(1, {{days}}) * 86400)
+                  local path = "/groups/{{group}}/roster?asOf=" .. date()
                   if math.random() < 0.5 then path = path .. "&knownAt=" .. known end
                   return wrk.format("GET", path)
                 end
                 """);
-            await Wrk(address, script, seconds: 3); // warm-up: code generation, pools, caches
-            var (rps, p50, p99) = ParseWrk(await Wrk(address, script, seconds: 10));
-            Console.WriteLine($"| {events:N0} | {rps:N0} | {p50:N2} | {p99:N2} | {baseRps:N0} | {baseP99:N2} | {rps / baseRps:N2} |");
+            Console.WriteLine($"| {events:N0} | {roster.Rps:N0} | {roster.P50:N2} | {roster.P99:N2} | {baseRps:N0} | {baseP99:N2} | {roster.Rps / baseRps:N2} |");
+            var page = await LoadAsync(address, directory, "page", dates + $$"""
+                request = function() return wrk.format("GET", "/web/groups/{{group}}?date=" .. date()) end
+                """);
+            var trail = await LoadAsync(address, directory, "trail", $$"""
+                math.randomseed(7)
+                local grantStart = {{BenchLedger.GrantStart.AtMidnight().InUtc().ToInstant().ToUnixTimeSeconds()}}
+                request = function()
+                  local path = "/grants/{{BenchLedger.Grant}}/spend-trail?limit=100&after=" .. math.random(0, {{Expenses}})
+                  if math.random() < 0.5 then path = path .. "&asOf=" .. os.date("!%Y-%m-%d", grantStart + math.random(0, 364) * 86400) end
+                  return wrk.format("GET", path)
+                end
+                """);
+            Console.Error.WriteLine($"  group page (wrk, 32 connections): {page.Rps:N0} requests/s, p50 {page.P50:N2} ms, p99 {page.P99:N2} ms");
+            Console.Error.WriteLine($"  spend trail of {Expenses:N0} expenses, random pages and dates: {trail.Rps:N0} requests/s, p50 {trail.P50:N2} ms, p99 {trail.P99:N2} ms; PostgreSQL's plain page SELECT {trailBaseRps:N0}/s, p99 {trailBaseP99:N2} ms");
+            Summary.Add($"HTTP: roster at a date, {events:N0} events of history (wrk, 32 connections)", $"{roster.Rps:N0} req/s, p99 {roster.P99:N1} ms",
+                $"roster statements: {baseRps:N0}/s, p99 {baseP99:N1} ms", "≥ 5,000 req/s, p99 ≤ 20 ms", roster.Rps >= 5000 && roster.P99 <= 20);
+            Summary.Add("HTTP: a group's web page at a date (wrk, 32 connections)", $"{page.Rps:N0} req/s, p99 {page.P99:N0} ms",
+                $"roster statements: {baseRps:N0}/s", "measured", null);
+            Summary.Add($"HTTP: spend trail pages of {Expenses:N0} expenses (wrk, 32 connections)", $"{trail.Rps:N0} req/s, p99 {trail.P99:N1} ms",
+                $"plain indexed page SELECT: {trailBaseRps:N0}/s, p99 {trailBaseP99:N1} ms", "measured", null);
             await app.StopAsync();
         }
         finally
@@ -53,7 +87,17 @@ public static partial class HttpReadBenchmark
         }
     }
 
-    private static async Task<(double Rps, double P99)> BaselineAsync(string connectionString, string group, Instant start, int days, Instant knownAt)
+    /// <summary>wrk with <paramref name="lua"/>: 3 s of warm-up (code generation, pools, caches), then 10 s measured.</summary>
+    private static async Task<(double Rps, double P50, double P99)> LoadAsync(string address, string directory, string name, string lua)
+    {
+        var script = Path.Combine(directory, $"{name}.lua");
+        await File.WriteAllTextAsync(script, lua);
+        await Wrk(address, script, seconds: 3);
+        return ParseWrk(await Wrk(address, script, seconds: 10));
+    }
+
+    /// <summary>PostgreSQL alone: <paramref name="question"/> asked from 32 connections for 10 s.</summary>
+    private static async Task<(double Rps, double P99)> BaselineAsync(string connectionString, Func<Npgsql.NpgsqlDataSource, Random, Task> question)
     {
         await using var db = LedgerStore.CreateDataSource(connectionString);
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
@@ -63,9 +107,8 @@ public static partial class HttpReadBenchmark
             var random = new Random(worker);
             while (until.Elapsed < TimeSpan.FromSeconds(10))
             {
-                var at = start.Plus(Duration.FromDays(random.Next(1, days) + 1)) - Duration.FromTicks(10);
                 var sw = Stopwatch.StartNew();
-                await RosterQuery.LoadAsync(db, group, at, random.Next(2) == 0 ? null : knownAt, default);
+                await question(db, random);
                 latencies.Add(sw.Elapsed.TotalMilliseconds);
             }
         }));

@@ -21,49 +21,77 @@ using Npgsql;
 //   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- http [events ...]   (default: 100000)
 // Sign-ups over HTTP from concurrent clients (wrk), beside PostgreSQL's own one-row commits:
 //   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- writes [clients ...]   (default: 1 8 32)
+// Everything above at 100k events, then one table of every measurement beside its PostgreSQL baseline (docs/benchmarks.md):
+//   dotnet run -c Release --project tests/MembershipLedger.Benchmarks -- all [events]
 // Each size gets a fresh throwaway cluster from the installed PostgreSQL binaries.
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
-if (args.FirstOrDefault() == "import")
+var mode = args.FirstOrDefault() is { } first && !char.IsDigit(first[0]) ? first : "roster";
+var given = args.SkipWhile(a => !char.IsDigit(a[0])).Select(int.Parse).ToArray();
+int[] Sizes(params int[] defaults) => given.Length > 0 ? given : defaults;
+switch (mode)
+{
+    case "all":
+        // The whole suite at 100k events (sizes given apply to every part), then the table docs/benchmarks.md holds.
+        var size = given.FirstOrDefault(100_000);
+        await Roster([size]);
+        await SpendTrail([size]);
+        await Import([size]);
+        await Writes([1, 8, 32]);
+        await Http([size]);
+        Summary.Print();
+        break;
+    case "import": await Import(Sizes(100_000)); break;
+    case "web": await Web(Sizes(100_000)); break;
+    case "http": await Http(Sizes(100_000)); break;
+    case "writes": await Writes(Sizes(1, 8, 32)); break;
+    case "spend-trail": await SpendTrail(Sizes(100_000)); break;
+    default: await Roster(Sizes(10_000, 100_000, 1_000_000)); break;
+}
+
+static async Task Import(int[] sizes)
 {
     Console.WriteLine("| events | NDJSON (MB) | raw COPY of the same rows (s) | import, projected inline (s) | a full rebuild afterwards (s) |");
     Console.WriteLine("|---:|---:|---:|---:|---:|");
-    foreach (var size in args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : [100_000]) await ImportBenchmark.RunAsync(size);
-    return;
+    foreach (var size in sizes) await ImportBenchmark.RunAsync(size);
 }
-if (args.FirstOrDefault() == "web")
+
+static async Task Web(int[] sizes)
 {
     Console.WriteLine("| events of history | group page: median (ms) | p95 (ms) | JSON roster: median (ms) | p95 (ms) | page size (KB) |");
     Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
-    foreach (var size in args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : [100_000]) await WebPageBenchmark.RunAsync(size);
-    return;
+    foreach (var size in sizes) await WebPageBenchmark.RunAsync(size);
 }
-if (args.FirstOrDefault() == "http")
+
+static async Task Http(int[] sizes)
 {
-    // Roster questions under load from wrk (apt-get install wrk), beside PostgreSQL answering the same statements directly.
+    // Roster questions under load from wrk (apt-get install wrk), beside PostgreSQL answering the same statements directly;
+    // then the group's web page and the spend trail under the same load.
     Console.WriteLine("| events of history | HTTP roster: requests/s | p50 (ms) | p99 (ms) | PostgreSQL, same statements: questions/s | p99 (ms) | ratio |");
     Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
-    foreach (var size in args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : [100_000]) await HttpReadBenchmark.RunAsync(size);
-    return;
+    foreach (var size in sizes) await HttpReadBenchmark.RunAsync(size);
 }
-if (args.FirstOrDefault() == "writes")
+
+static async Task Writes(int[] clients)
 {
     // Sign-ups over HTTP from 1, 8 and 32 clients (wrk), beside PostgreSQL committing rows of the same size from as many connections.
     Console.WriteLine("| concurrent clients | sign-ups acknowledged/s | p50 (ms) | p99 (ms) | PostgreSQL, one-row commits/s | p99 (ms) | ratio |");
     Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
-    await WriteBenchmark.RunAsync(args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : [1, 8, 32]);
-    return;
+    await WriteBenchmark.RunAsync(clients);
 }
-if (args.FirstOrDefault() == "spend-trail")
+
+static async Task SpendTrail(int[] sizes)
 {
     Console.WriteLine("| expenses | first page of 100 (ms) | last page of 100 (ms) | as of mid-period, first page (ms) | grant replay by Marten (ms) | remaining |");
     Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
-    foreach (var size in args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : [100_000]) await SpendTrailBenchmark.RunAsync(size);
-    return;
+    foreach (var size in sizes) await SpendTrailBenchmark.RunAsync(size);
 }
-var sizes = args.Length > 0 ? args.Select(int.Parse).ToArray() : [10_000, 100_000, 1_000_000];
-Console.WriteLine("| events of history | rows in membership_intervals | roster: projection median (ms) | p95 (ms) | roster: Marten replay median (ms) | members on the roster |");
-Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
-foreach (var size in sizes) await RunAsync(size);
+
+static async Task Roster(int[] sizes)
+{
+    Console.WriteLine("| events of history | rows in membership_intervals | roster: projection median (ms) | p95 (ms) | roster: Marten replay median (ms) | members on the roster |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+    foreach (var size in sizes) await RunAsync(size);
+}
 
 static async Task RunAsync(int totalEvents)
 {
@@ -134,6 +162,8 @@ static async Task RunAsync(int totalEvents)
         await using (var countRows = db.CreateCommand($"select count(*) from {LedgerSchema.MembershipIntervals}"))
             rows = (long)(await countRows.ExecuteScalarAsync())!;
         Console.WriteLine($"| {totalEvents:N0} | {rows:N0} | {Median(projection):F3} | {Percentile(projection, 0.95):F3} | {Median(replay):F1} | {count} |");
+        Summary.Add($"Roster at a date, {totalEvents:N0} events of history (median, p95)", $"{Median(projection):F2} ms, p95 {Percentile(projection, 0.95):F2} ms",
+            $"Marten's replay of the streams: {Median(replay):F0} ms", "≤ 1 ms median at 100k", totalEvents == 100_000 ? Median(projection) <= 1 : null);
         Console.Error.WriteLine($"  ({totalEvents:N0} events appended through Marten with inline projections in {write.Elapsed.TotalSeconds:F0} s)");
     }
     finally

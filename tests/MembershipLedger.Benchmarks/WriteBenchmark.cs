@@ -52,6 +52,8 @@ public static partial class WriteBenchmark
                 acknowledged += long.Parse(Completed().Match(output).Groups["n"].Value, CultureInfo.InvariantCulture);
                 var (baseRps, baseP99) = await BaselineAsync(cluster.ConnectionString, n);
                 Console.WriteLine($"| {n} | {rps:N0} | {p50:N2} | {p99:N2} | {baseRps:N0} | {baseP99:N2} | {rps / baseRps:N2} |");
+                Summary.Add($"HTTP: sign-ups from {n} concurrent client{(n == 1 ? "" : "s")} to {Groups} groups (wrk)", $"{rps:N0}/s, p99 {p99:N1} ms",
+                    $"one-row commits: {baseRps:N0}/s, p99 {baseP99:N1} ms", n == 32 ? "≥ 1,000/s, p99 ≤ 50 ms" : "measured", n == 32 ? rps >= 1000 && p99 <= 50 : null);
             }
             await app.StopAsync();
 
