@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using MembershipLedger.Api.Database;
+using MembershipLedger.Api.Http;
+using Microsoft.Extensions.DependencyInjection;
 using MembershipLedger.Memberships.Roster;
 using MembershipLedger.Storage;
 using NodaTime;
@@ -49,14 +51,26 @@ public static partial class HttpReadBenchmark
                 local start = {{start.ToUnixTimeSeconds()}}
                 local known = "{{knownAt}}"
                 local function date() return os.date("!%Y-%m-%d", start + math.random(1, {{days}}) * 86400) end
+
                 """;
+            var changes = app.Services.GetRequiredService<LedgerChanges>();
+            var countBefore = changes.Count;
             var roster = await LoadAsync(address, directory, "roster", dates + $$"""
                 request = function()
                   local path = "/groups/{{group}}/roster?asOf=" .. date()
                   if math.random() < 0.5 then path = path .. "&knownAt=" .. known end
                   return wrk.format("GET", path)
                 end
-                """);
+                """ + AnswerCounts);
+            using (var probe = new HttpClient { BaseAddress = new Uri(address) })
+            {
+                var url = $"/groups/{group}/roster?asOf={start.Plus(Duration.FromDays(1)).InUtc().Date:yyyy-MM-dd}";
+                var answers = new List<string>();
+                for (var i = 0; i < 3; i++)
+                    answers.Add((await probe.GetAsync(url)).Headers.GetValues(AnswerCache.AnswerHeader).Single());
+                Console.Error.WriteLine($"  the same roster asked three times after the load: {string.Join(", ", answers)}; " +
+                                        $"the ledger's changes counted during the load: {changes.Count - countBefore}, listening: {changes.Live}");
+            }
             Console.WriteLine($"| {events:N0} | {roster.Rps:N0} | {roster.P50:N2} | {roster.P99:N2} | {baseRps:N0} | {baseP99:N2} | {roster.Rps / baseRps:N2} |");
             var page = await LoadAsync(address, directory, "page", dates + $$"""
                 request = function() return wrk.format("GET", "/web/groups/{{group}}?date=" .. date()) end
@@ -87,13 +101,42 @@ public static partial class HttpReadBenchmark
         }
     }
 
+    /// <summary>Lua for wrk: counts the answers by where they came from (<c>Ledger-Answer</c>) and prints the counts at the end.</summary>
+    private const string AnswerCounts = """
+
+        local threads = {}
+        function setup(thread) table.insert(threads, thread) end
+        function init(args) kept = 0; fresh = 0; other = 0 end
+        local shown = false
+        response = function(status, headers, body)
+          if not shown and os.getenv("LEDGER_BENCH_WRK") == "1" then
+            shown = true
+            local names = ""
+            for k, v in pairs(headers) do names = names .. k .. "=" .. v .. "; " end
+            io.stderr:write(status .. " " .. names .. string.sub(body, 1, 200) .. "\n")
+          end
+          local a = headers["Ledger-Answer"]
+          if a == "kept" then kept = kept + 1 elseif a == "fresh" then fresh = fresh + 1 else other = other + 1 end
+        end
+        function done(summary, latency, requests)
+          local k, f, o = 0, 0, 0
+          for _, t in ipairs(threads) do k = k + t:get("kept"); f = f + t:get("fresh"); o = o + t:get("other") end
+          io.write(string.format("answers: kept %d, fresh %d, other %d\n", k, f, o))
+        end
+        """;
+
     /// <summary>wrk with <paramref name="lua"/>: 3 s of warm-up (code generation, pools, caches), then 10 s measured.</summary>
     private static async Task<(double Rps, double P50, double P99)> LoadAsync(string address, string directory, string name, string lua)
     {
         var script = Path.Combine(directory, $"{name}.lua");
         await File.WriteAllTextAsync(script, lua);
+        if (Environment.GetEnvironmentVariable("LEDGER_BENCH_WRK") == "1") File.Copy(script, Path.Combine(Path.GetTempPath(), $"bench-{name}.lua"), overwrite: true);
         await Wrk(address, script, seconds: 3);
-        return ParseWrk(await Wrk(address, script, seconds: 10));
+        var output = await Wrk(address, script, seconds: 10);
+        if (Environment.GetEnvironmentVariable("LEDGER_BENCH_WRK") == "1") Console.Error.WriteLine(output);
+        if (output.Split('\n').FirstOrDefault(l => l.StartsWith("answers: ", StringComparison.Ordinal)) is { } answers)
+            Console.Error.WriteLine($"  {name}: {answers}");
+        return ParseWrk(output);
     }
 
     /// <summary>PostgreSQL alone: <paramref name="question"/> asked from 32 connections for 10 s.</summary>
@@ -120,9 +163,13 @@ public static partial class HttpReadBenchmark
     {
         var wrk = Process.Start(new ProcessStartInfo("wrk", [$"-t{Math.Min(2, connections)}", $"-c{connections}", $"-d{seconds}s", "--latency", "-s", script, address])
             { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var errors = wrk.StandardError.ReadToEndAsync();
         var output = await wrk.StandardOutput.ReadToEndAsync();
         await wrk.WaitForExitAsync();
-        if (wrk.ExitCode != 0 || output.Contains("Non-2xx")) throw new InvalidOperationException($"wrk failed or saw errors:\n{output}{await wrk.StandardError.ReadToEndAsync()}");
+        // A script wrk cannot run makes it send "GET /" instead, and say so only on its standard error.
+        if (wrk.ExitCode != 0 || output.Contains("Non-2xx") || (await errors).Contains("error", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"wrk failed or saw errors:\n{output}{await errors}");
+        if (Environment.GetEnvironmentVariable("LEDGER_BENCH_WRK") == "1") Console.Error.Write(await errors);
         return output;
     }
 

@@ -94,6 +94,9 @@ public sealed class LedgerChanges(NpgsqlDataSource source, ILogger<LedgerChanges
 /// </summary>
 public sealed class AnswerCache(LedgerChanges changes, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IServiceProvider services)
 {
+    /// <summary>Says where an answer came from: <c>kept</c> (memory), <c>fresh</c> (the database, now kept) or <c>not-kept</c>.</summary>
+    public const string AnswerHeader = "Ledger-Answer";
+
     /// <summary>The memory kept answers may take; past it, they are all let go and the cache fills again.</summary>
     public const long MaxBytes = 64L * 1024 * 1024;
 
@@ -109,7 +112,11 @@ public sealed class AnswerCache(LedgerChanges changes, IOptions<Microsoft.AspNet
         var key = http.Request.Path.Value + http.Request.QueryString.Value;
         var count = changes.Count;
         keep &= _enabled && changes.Live;
-        if (keep && _answers.TryGetValue(key, out var kept) && kept.Count == count) return Validated(http, kept.Body, kept.ETag);
+        if (keep && _answers.TryGetValue(key, out var kept) && kept.Count == count)
+        {
+            http.Response.Headers[AnswerHeader] = "kept";
+            return Validated(http, kept.Body, kept.ETag);
+        }
 
         var result = await answer();
         if (result is not IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK } || result is not IValueHttpResult { Value: { } value })
@@ -125,6 +132,7 @@ public sealed class AnswerCache(LedgerChanges changes, IOptions<Microsoft.AspNet
             }
             _answers[key] = new Answer(count, body, etag);
         }
+        http.Response.Headers[AnswerHeader] = keep ? "fresh" : "not-kept";
         return Validated(http, body, etag);
     }
 
