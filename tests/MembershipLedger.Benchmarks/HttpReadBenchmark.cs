@@ -161,7 +161,7 @@ public static partial class HttpReadBenchmark
 
     public static async Task<string> Wrk(string address, string script, int seconds, int connections = 32)
     {
-        var wrk = Process.Start(new ProcessStartInfo("wrk", [$"-t{Math.Min(2, connections)}", $"-c{connections}", $"-d{seconds}s", "--latency", "-s", script, address])
+        var wrk = Process.Start(new ProcessStartInfo("wrk", [$"-t{Math.Min(2, connections)}", $"-c{connections}", $"-d{seconds}s", "--timeout", "30s", "--latency", "-s", script, address])
             { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var errors = wrk.StandardError.ReadToEndAsync();
         var output = await wrk.StandardOutput.ReadToEndAsync();

@@ -136,6 +136,31 @@ public sealed class AnswerCache(LedgerChanges changes, IOptions<Microsoft.AspNet
         return Validated(http, body, etag);
     }
 
+    private sealed record Figure(long Count, object Value);
+
+    /// <summary>How many computed figures (<see cref="KeepAsync{T}"/>) are kept at most; past it, they are let go and kept again.</summary>
+    public const int MaxFigures = 1_000;
+
+    private readonly ConcurrentDictionary<string, Figure> _figures = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A value computed from the ledger and <paramref name="key"/> alone (a group's monthly figures, their chart), kept
+    /// under the same count of changes as the answers: computed again after any change.
+    /// </summary>
+    public async Task<T> KeepAsync<T>(string key, Func<Task<T>> compute) where T : notnull
+    {
+        var count = changes.Count;
+        var keep = _enabled && changes.Live;
+        if (keep && _figures.TryGetValue(key, out var kept) && kept.Count == count) return (T)kept.Value;
+        var value = await compute();
+        if (keep)
+        {
+            if (_figures.Count >= MaxFigures) _figures.Clear();
+            _figures[key] = new Figure(count, value);
+        }
+        return value;
+    }
+
     private static IResult Validated(HttpContext http, byte[] body, string etag)
     {
         http.Response.Headers.ETag = etag;
