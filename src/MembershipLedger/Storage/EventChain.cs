@@ -65,11 +65,18 @@ public static class EventChain
     private const string RowHashOfEvent =
         $"{RowHashFunction}(e.seq_id, e.id, e.stream_id, e.version, e.type, e.data, e.headers, e.timestamp, e.user_name, e.correlation_id, e.causation_id, e.tenant_id)";
 
-    private const string TriggerFunctionSql = $"""
-        CREATE OR REPLACE FUNCTION {TriggerFunction}()
+    /// <summary>A trigger function's definition, in the form pg_get_functiondef prints back (see above).</summary>
+    private static string TriggerFunctionDefinition(string name, string body) => $"""
+        CREATE OR REPLACE FUNCTION {name}()
          RETURNS trigger
          LANGUAGE plpgsql
         AS $function$
+        {body}
+        $function$;
+        """;
+
+    /// <summary>Extends the chain by the inserted event, at commit (the trigger is deferred).</summary>
+    private static readonly string TriggerFunctionSql = TriggerFunctionDefinition(TriggerFunction, $"""
         declare
           previous_link bigint;
           previous_hash bytea;
@@ -87,20 +94,15 @@ public static class EventChain
                   sha256(coalesce(previous_hash, ''::bytea) || sealed));
           return null;
         end
-        $function$;
-        """;
+        """);
 
-    private const string ShareFunctionSql = $"""
-        CREATE OR REPLACE FUNCTION {ShareFunction}()
-         RETURNS trigger
-         LANGUAGE plpgsql
-        AS $function$
+    /// <summary>Takes the append lock, shared, at the event's insert.</summary>
+    private static readonly string ShareFunctionSql = TriggerFunctionDefinition(ShareFunction, $"""
         begin
           perform pg_advisory_xact_lock_shared({ChainLock});
           return null;
         end
-        $function$;
-        """;
+        """);
 
     /// <summary>
     /// The chain's table, functions and trigger, as a feature of the store's schema. A feature of our own rather than
