@@ -42,7 +42,17 @@ public sealed class LedgerChanges(NpgsqlDataSource source, ILogger<LedgerChanges
                 // Whatever was committed while this node was not listening counts as a change.
                 Changed();
                 _live = true;
-                while (!ct.IsCancellationRequested) await connection.WaitAsync(ct);
+                try
+                {
+                    while (!ct.IsCancellationRequested) await connection.WaitAsync(ct);
+                }
+                finally
+                {
+                    // The connection goes back to the pool: it must not keep listening for whoever takes it next.
+                    if (connection.State == System.Data.ConnectionState.Open)
+                        try { await using var unlisten = new NpgsqlCommand("unlisten *", connection); await unlisten.ExecuteNonQueryAsync(CancellationToken.None); }
+                        catch (NpgsqlException) { }
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -60,17 +70,30 @@ public sealed class LedgerChanges(NpgsqlDataSource source, ILogger<LedgerChanges
         _live = false;
     }
 
-    /// <summary>Every request that may write (anything but GET and HEAD) counts as a change once it is answered.</summary>
+    /// <summary>
+    /// Every request that may write (anything but GET and HEAD) counts as a change: as its answer starts (so before the
+    /// client can ask again, after the write committed), and once more when it ends (an answer that never started).
+    /// </summary>
     public static void CountWrites(WebApplication app) => app.Use(async (http, next) =>
     {
+        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+        {
+            await next(http);
+            return;
+        }
+        var changes = http.RequestServices.GetRequiredService<LedgerChanges>();
+        http.Response.OnStarting(() =>
+        {
+            changes.Changed();
+            return Task.CompletedTask;
+        });
         try
         {
             await next(http);
         }
         finally
         {
-            if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
-                http.RequestServices.GetRequiredService<LedgerChanges>().Changed();
+            changes.Changed();
         }
     });
 }
@@ -165,7 +188,9 @@ public sealed class AnswerCache(LedgerChanges changes, IOptions<Microsoft.AspNet
     {
         http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = "no-cache";
-        return http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*"))
+        // If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" matches "x".
+        return http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Select(t => t.Trim()).Any(t =>
+                t == "*" || t == etag || (t.StartsWith("W/", StringComparison.Ordinal) && t[2..] == etag)))
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
             : TypedResults.Bytes(body, "application/json; charset=utf-8");
     }
