@@ -22,6 +22,7 @@ public sealed class LedgerChanges(NpgsqlDataSource source, ILogger<LedgerChanges
 {
     private long _count;
     private volatile bool _live;
+    private bool _warned;
 
     public long Count => Volatile.Read(ref _count);
 
@@ -42,6 +43,8 @@ public sealed class LedgerChanges(NpgsqlDataSource source, ILogger<LedgerChanges
                 // Whatever was committed while this node was not listening counts as a change.
                 Changed();
                 _live = true;
+                if (_warned) logger.LogInformation("Listening for the ledger's changes again.");
+                _warned = false;
                 try
                 {
                     while (!ct.IsCancellationRequested) await connection.WaitAsync(ct);
@@ -60,9 +63,12 @@ public sealed class LedgerChanges(NpgsqlDataSource source, ILogger<LedgerChanges
             }
             catch (Exception error)
             {
+                // Said once per outage (the database down says so itself, every second, elsewhere).
+                if (_live || !_warned)
+                    logger.LogWarning(error, "Cannot listen for the ledger's changes; kept answers are not served until it listens again.");
+                _warned = true;
                 _live = false;
                 Changed();
-                logger.LogWarning(error, "Lost the connection that listens for the ledger's changes; cached answers are not served until it is back.");
                 try { await Task.Delay(TimeSpan.FromSeconds(1), ct); }
                 catch (OperationCanceledException) { break; }
             }
