@@ -109,8 +109,8 @@ public sealed class LedgerChanges(NpgsqlDataSource source, ILogger<LedgerChanges
 /// <list type="bullet">
 /// <item>Every answer carries a strong <c>ETag</c> (a hash of its bytes) and <c>Cache-Control: no-cache</c>: a client or a
 /// proxy may keep it, and asks again with <c>If-None-Match</c>; an unchanged answer is then a bodiless 304.</item>
-/// <item>An answer that depends only on the ledger (a roster on a given date, as known now or at a given moment; a
-/// spend trail on a given date) is kept in memory under the count of <see cref="LedgerChanges"/> when it was asked;
+/// <item>An answer that depends only on the ledger and the question (a roster on a given date, as known now or at a given
+/// moment; a spend trail, as of a date or of everything recorded) is kept in memory under the count of <see cref="LedgerChanges"/> when it was asked;
 /// the next identical question under the same count is answered from memory, without the database.</item>
 /// </list>
 /// Why revalidate every time rather than let clients keep "as known at" answers for good: in this ledger the past can
