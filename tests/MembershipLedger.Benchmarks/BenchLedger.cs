@@ -22,6 +22,22 @@ public static class BenchLedger
 
     public static readonly Instant Start = Instant.FromUtc(2015, 1, 1, 0, 0);
 
+    /// <summary>Runs <paramref name="run"/> on a fresh throwaway cluster (in its own temporary directory), then removes both.</summary>
+    public static async Task InClusterAsync(Func<EmbeddedPostgres, string, Task> run)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Guid.NewGuid():N}");
+        var cluster = await EmbeddedPostgres.StartAsync(directory);
+        try
+        {
+            await run(cluster, directory);
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>
     /// The group, then <paramref name="events"/> sign-ups and withdrawals one simulated minute apart, and a grant of the
     /// group with <paramref name="expenses"/> expenses (none when 0), then <c>vacuum analyze</c>.

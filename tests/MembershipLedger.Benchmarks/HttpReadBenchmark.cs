@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using MembershipLedger.Api.Database;
-using MembershipLedger.Api.Http;
-using Microsoft.Extensions.DependencyInjection;
 using MembershipLedger.Memberships.Roster;
 using MembershipLedger.Storage;
 using NodaTime;
@@ -21,9 +19,7 @@ public static partial class HttpReadBenchmark
     public static async Task RunAsync(int events)
     {
         const string group = BenchLedger.Group;
-        var directory = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Guid.NewGuid():N}");
-        var cluster = await EmbeddedPostgres.StartAsync(directory);
-        try
+        await BenchLedger.InClusterAsync(async (cluster, directory) =>
         {
             var start = BenchLedger.Start;
             await BenchLedger.CreateAsync(cluster.ConnectionString, events, Expenses);
@@ -53,8 +49,6 @@ public static partial class HttpReadBenchmark
                 local function date() return os.date("!%Y-%m-%d", start + math.random(1, {{days}}) * 86400) end
 
                 """;
-            var changes = app.Services.GetRequiredService<LedgerChanges>();
-            var countBefore = changes.Count;
             var roster = await LoadAsync(address, directory, "roster", dates + $$"""
                 request = function()
                   local path = "/groups/{{group}}/roster?asOf=" .. date()
@@ -62,15 +56,6 @@ public static partial class HttpReadBenchmark
                   return wrk.format("GET", path)
                 end
                 """ + AnswerCounts);
-            using (var probe = new HttpClient { BaseAddress = new Uri(address) })
-            {
-                var url = $"/groups/{group}/roster?asOf={start.Plus(Duration.FromDays(1)).InUtc().Date:yyyy-MM-dd}";
-                var answers = new List<string>();
-                for (var i = 0; i < 3; i++)
-                    answers.Add((await probe.GetAsync(url)).Headers.GetValues(AnswerCache.AnswerHeader).Single());
-                Console.Error.WriteLine($"  the same roster asked three times after the load: {string.Join(", ", answers)}; " +
-                                        $"the ledger's changes counted during the load: {changes.Count - countBefore}, listening: {changes.Live}");
-            }
             Console.WriteLine($"| {events:N0} | {roster.Rps:N0} | {roster.P50:N2} | {roster.P99:N2} | {baseRps:N0} | {baseP99:N2} | {roster.Rps / baseRps:N2} |");
             var page = await LoadAsync(address, directory, "page", dates + $$"""
                 request = function() return wrk.format("GET", "/web/groups/{{group}}?date=" .. date()) end
@@ -93,12 +78,7 @@ public static partial class HttpReadBenchmark
             Summary.Add($"HTTP: spend trail pages of {Expenses:N0} expenses (wrk, 32 connections)", $"{trail.Rps:N0} req/s, p99 {trail.P99:N1} ms",
                 $"plain indexed page SELECT: {trailBaseRps:N0}/s, p99 {trailBaseP99:N1} ms", "measured", null);
             await app.StopAsync();
-        }
-        finally
-        {
-            await cluster.DisposeAsync();
-            Directory.Delete(directory, recursive: true);
-        }
+        });
     }
 
     /// <summary>Lua for wrk: counts the answers by where they came from (<c>Ledger-Answer</c>) and prints the counts at the end.</summary>
@@ -107,14 +87,7 @@ public static partial class HttpReadBenchmark
         local threads = {}
         function setup(thread) table.insert(threads, thread) end
         function init(args) kept = 0; fresh = 0; other = 0 end
-        local shown = false
         response = function(status, headers, body)
-          if not shown and os.getenv("LEDGER_BENCH_WRK") == "1" then
-            shown = true
-            local names = ""
-            for k, v in pairs(headers) do names = names .. k .. "=" .. v .. "; " end
-            io.stderr:write(status .. " " .. names .. string.sub(body, 1, 200) .. "\n")
-          end
           local a = headers["Ledger-Answer"]
           if a == "kept" then kept = kept + 1 elseif a == "fresh" then fresh = fresh + 1 else other = other + 1 end
         end
@@ -130,10 +103,8 @@ public static partial class HttpReadBenchmark
     {
         var script = Path.Combine(directory, $"{name}.lua");
         await File.WriteAllTextAsync(script, lua);
-        if (Environment.GetEnvironmentVariable("LEDGER_BENCH_WRK") == "1") File.Copy(script, Path.Combine(Path.GetTempPath(), $"bench-{name}.lua"), overwrite: true);
         await Wrk(address, script, seconds: 3);
         var output = await Wrk(address, script, seconds: 10);
-        if (Environment.GetEnvironmentVariable("LEDGER_BENCH_WRK") == "1") Console.Error.WriteLine(output);
         if (output.Split('\n').FirstOrDefault(l => l.StartsWith("answers: ", StringComparison.Ordinal)) is { } answers)
             Console.Error.WriteLine($"  {name}: {answers}");
         return ParseWrk(output);
@@ -169,7 +140,6 @@ public static partial class HttpReadBenchmark
         // A script wrk cannot run makes it send "GET /" instead, and say so only on its standard error.
         if (wrk.ExitCode != 0 || output.Contains("Non-2xx") || (await errors).Contains("error", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"wrk failed or saw errors:\n{output}{await errors}");
-        if (Environment.GetEnvironmentVariable("LEDGER_BENCH_WRK") == "1") Console.Error.Write(await errors);
         return output;
     }
 

@@ -16,9 +16,7 @@ public static class ImportBenchmark
 {
     public static async Task RunAsync(int events)
     {
-        var directory = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Guid.NewGuid():N}");
-        var cluster = await EmbeddedPostgres.StartAsync(directory);
-        try
+        await BenchLedger.InClusterAsync(async (cluster, directory) =>
         {
             await using var db = LedgerStore.CreateDataSource(cluster.ConnectionString);
             var now = Instant.FromUtc(2024, 6, 1, 0, 0);
@@ -73,12 +71,7 @@ public static class ImportBenchmark
                 $"raw COPY of the same rows: {events / copy.Elapsed.TotalSeconds:N0}/s", "≥ 0.6× COPY", ratio >= 0.6);
             Summary.Add($"Rebuild of every projection from {events:N0} events", $"{events / rebuild.Elapsed.TotalSeconds:N0} events/s",
                 $"raw COPY of the events: {events / copy.Elapsed.TotalSeconds:N0}/s", "≥ 50,000 events/s", events / rebuild.Elapsed.TotalSeconds >= 50_000);
-        }
-        finally
-        {
-            await cluster.DisposeAsync();
-            Directory.Delete(directory, recursive: true);
-        }
+        });
     }
 
     private static string Generate(int events)

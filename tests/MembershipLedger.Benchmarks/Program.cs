@@ -96,9 +96,7 @@ static async Task Roster(int[] sizes)
 static async Task RunAsync(int totalEvents)
 {
     const string group = "bench-group";
-    var directory = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Guid.NewGuid():N}");
-    var cluster = await EmbeddedPostgres.StartAsync(directory);
-    try
+    await BenchLedger.InClusterAsync(async (cluster, directory) =>
     {
         await using var db = LedgerStore.CreateDataSource(cluster.ConnectionString);
         // History is simulated over years: the store's recording clock advances one minute per event.
@@ -165,12 +163,7 @@ static async Task RunAsync(int totalEvents)
         Summary.Add($"Roster at a date, {totalEvents:N0} events of history (median, p95)", $"{Median(projection):F2} ms, p95 {Percentile(projection, 0.95):F2} ms",
             $"Marten's replay of the streams: {Median(replay):F0} ms", "≤ 1 ms median at 100k", totalEvents == 100_000 ? Median(projection) <= 1 : null);
         Console.Error.WriteLine($"  ({totalEvents:N0} events appended through Marten with inline projections in {write.Elapsed.TotalSeconds:F0} s)");
-    }
-    finally
-    {
-        await cluster.DisposeAsync();
-        Directory.Delete(directory, recursive: true);
-    }
+    });
 }
 
 static double Median(List<double> values) => Percentile(values, 0.5);

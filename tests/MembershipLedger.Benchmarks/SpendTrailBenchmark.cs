@@ -17,9 +17,7 @@ public static class SpendTrailBenchmark
 {
     public static async Task RunAsync(int expenses)
     {
-        var directory = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Guid.NewGuid():N}");
-        var cluster = await EmbeddedPostgres.StartAsync(directory);
-        try
+        await BenchLedger.InClusterAsync(async (cluster, directory) =>
         {
             await using var db = LedgerStore.CreateDataSource(cluster.ConnectionString);
             var clock = new FakeClock(Instant.FromUtc(2024, 1, 1, 0, 0));
@@ -70,12 +68,7 @@ public static class SpendTrailBenchmark
                 $"Marten's replay of the grant: {Median(replay):F0} ms", "each ≤ 10 ms", worst <= 10);
             Console.Error.WriteLine($"  ({expenses:N0} expenses appended through Marten with inline projections in {write.Elapsed.TotalSeconds:F0} s; "
                                     + $"spent {view.Totals.Spent:N2} = sum of lines {view.Lines.Sum(l => l.Spent):N2})");
-        }
-        finally
-        {
-            await cluster.DisposeAsync();
-            Directory.Delete(directory, recursive: true);
-        }
+        });
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);

@@ -12,9 +12,7 @@ public static class WebPageBenchmark
     public static async Task RunAsync(int events)
     {
         const string group = BenchLedger.Group;
-        var directory = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Guid.NewGuid():N}");
-        var cluster = await EmbeddedPostgres.StartAsync(directory);
-        try
+        await BenchLedger.InClusterAsync(async (cluster, directory) =>
         {
             var start = BenchLedger.Start;
             await BenchLedger.CreateAsync(cluster.ConnectionString, events);
@@ -29,12 +27,7 @@ public static class WebPageBenchmark
             var (json, jsonP95, _) = await TimeAsync(http, () => $"/groups/{group}/roster?asOf={Day()}");
             Console.WriteLine($"| {events:N0} | {page:N1} | {pageP95:N1} | {json:N1} | {jsonP95:N1} | {size / 1024.0:N0} |");
             await app.StopAsync();
-        }
-        finally
-        {
-            await cluster.DisposeAsync();
-            Directory.Delete(directory, recursive: true);
-        }
+        });
     }
 
     private static async Task<(double Median, double P95, long Bytes)> TimeAsync(HttpClient http, Func<string> url)

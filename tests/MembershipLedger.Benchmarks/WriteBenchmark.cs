@@ -21,9 +21,7 @@ public static partial class WriteBenchmark
 
     public static async Task RunAsync(int[] clients)
     {
-        var directory = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Guid.NewGuid():N}");
-        var cluster = await EmbeddedPostgres.StartAsync(directory);
-        try
+        await BenchLedger.InClusterAsync(async (cluster, directory) =>
         {
             string key;
             await using (var db = LedgerStore.CreateDataSource(cluster.ConnectionString))
@@ -44,10 +42,8 @@ public static partial class WriteBenchmark
             long acknowledged = 0;
             foreach (var n in clients)
             {
-                var script = Path.Combine(directory, $"sign-ups-{n}.lua");
-                await File.WriteAllTextAsync(script, Script(key, $"c{n}"));
-                await HttpReadBenchmark.Wrk(address, Path.Combine(directory, Warm(directory, key, n)), seconds: 2, connections: n);
-                var output = await HttpReadBenchmark.Wrk(address, script, seconds: 10, connections: n);
+                await HttpReadBenchmark.Wrk(address, await ScriptAsync(directory, key, $"w{n}"), seconds: 2, connections: n);
+                var output = await HttpReadBenchmark.Wrk(address, await ScriptAsync(directory, key, $"c{n}"), seconds: 10, connections: n);
                 var (rps, p50, p99) = HttpReadBenchmark.ParseWrk(output);
                 acknowledged += long.Parse(Completed().Match(output).Groups["n"].Value, CultureInfo.InvariantCulture);
                 var (baseRps, baseP99) = await BaselineAsync(cluster.ConnectionString, n);
@@ -73,23 +69,14 @@ public static partial class WriteBenchmark
                 if (events < acknowledged || members != events || !chain.Intact)
                     throw new InvalidOperationException("An acknowledged sign-up is missing, doubled, or the chain does not verify.");
             }
-        }
-        finally
-        {
-            await cluster.DisposeAsync();
-            Directory.Delete(directory, recursive: true);
-        }
+        });
     }
 
-    private static string Warm(string directory, string key, int n)
+    /// <summary>A wrk script in <paramref name="directory"/>: each request a new member (run, thread and counter in the name), the groups in turn.</summary>
+    private static async Task<string> ScriptAsync(string directory, string key, string run)
     {
-        var name = $"warm-{n}.lua";
-        File.WriteAllText(Path.Combine(directory, name), Script(key, $"w{n}"));
-        return name;
-    }
-
-    /// <summary>Each request a new member (thread, run and counter in the name), the groups in turn.</summary>
-    private static string Script(string key, string run) => $$"""
+        var script = Path.Combine(directory, $"sign-ups-{run}.lua");
+        await File.WriteAllTextAsync(script, $$"""
         local threads = 0
         function setup(thread)
           threads = threads + 1
@@ -99,8 +86,7 @@ public static partial class WriteBenchmark
         request = function()
           n = n + 1
           local body = '{"username":"Writer {{run}} ' .. tid .. ' ' .. n .. '","signedAt":"2026-01-01T00:00:00Z"}'
-          last = "/groups/bench-" .. ((n + tid) % {{Groups}}) .. "/members"
-          return wrk.format("POST", last,
+          return wrk.format("POST", "/groups/bench-" .. ((n + tid) % {{Groups}}) .. "/members",
             { ["Content-Type"] = "application/json", ["X-Api-Key"] = "{{key}}" }, body)
         end
         local told = false
@@ -110,7 +96,9 @@ public static partial class WriteBenchmark
             io.stderr:write("refused: " .. status .. " " .. body .. "\n")
           end
         end
-        """;
+        """);
+        return script;
+    }
 
     /// <summary>PostgreSQL alone: one sign-up-sized event row per committed transaction, into a copy of the event table without the ledger's trigger.</summary>
     private static async Task<(double Rps, double P99)> BaselineAsync(string connectionString, int connections)

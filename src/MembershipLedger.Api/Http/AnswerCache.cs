@@ -126,22 +126,24 @@ public sealed class AnswerCache(LedgerChanges changes, IOptions<Microsoft.AspNet
     /// <summary>Says where an answer came from: <c>kept</c> (memory), <c>fresh</c> (the database, now kept) or <c>not-kept</c>.</summary>
     public const string AnswerHeader = "Ledger-Answer";
 
-    /// <summary>The memory kept answers may take; past it, they are all let go and the cache fills again.</summary>
-    public const long MaxBytes = 64L * 1024 * 1024;
+    /// <summary>How many answers and figures are kept at most (a roster or a trail page is 20–60 KB, so tens of MB at most); past it, all are let go and kept again.</summary>
+    public const int MaxKept = 1_000;
 
-    private sealed record Answer(long Count, byte[] Body, string ETag);
+    /// <summary>An answer's bytes and validator.</summary>
+    private sealed record Answer(byte[] Body, string ETag);
 
-    private readonly ConcurrentDictionary<string, Answer> _answers = new(StringComparer.Ordinal);
-    private long _bytes;
+    private sealed record Kept(long Count, object Value);
+
+    private readonly ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
     private readonly bool _enabled = services.GetService<ReadReplica>() is null;
 
     /// <param name="keep">True when the answer depends on nothing but the ledger and the request's path and query (not on the clock, nor on who asks).</param>
     public async Task<IResult> ServeAsync(HttpContext http, bool keep, Func<Task<IResult>> answer)
     {
-        var key = http.Request.Path.Value + http.Request.QueryString.Value;
-        var count = changes.Count;
         keep &= _enabled && changes.Live;
-        if (keep && _answers.TryGetValue(key, out var kept) && kept.Count == count)
+        var key = "answer|" + http.Request.Path.Value + http.Request.QueryString.Value;
+        var count = changes.Count;
+        if (keep && TryKept<Answer>(key, count) is { } kept)
         {
             http.Response.Headers[AnswerHeader] = "kept";
             return Validated(http, kept.Body, kept.ETag);
@@ -152,42 +154,33 @@ public sealed class AnswerCache(LedgerChanges changes, IOptions<Microsoft.AspNet
             return result;
         var body = JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), json.Value.SerializerOptions);
         var etag = $"\"{Convert.ToBase64String(SHA256.HashData(body), 0, 18).Replace('+', '-').Replace('/', '_')}\"";
-        if (keep)
-        {
-            if (Interlocked.Add(ref _bytes, body.Length) > MaxBytes)
-            {
-                _answers.Clear();
-                Interlocked.Exchange(ref _bytes, body.Length);
-            }
-            _answers[key] = new Answer(count, body, etag);
-        }
+        if (keep) Keep(key, count, new Answer(body, etag));
         http.Response.Headers[AnswerHeader] = keep ? "fresh" : "not-kept";
         return Validated(http, body, etag);
     }
-
-    private sealed record Figure(long Count, object Value);
-
-    /// <summary>How many computed figures (<see cref="KeepAsync{T}"/>) are kept at most; past it, they are let go and kept again.</summary>
-    public const int MaxFigures = 1_000;
-
-    private readonly ConcurrentDictionary<string, Figure> _figures = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A value computed from the ledger and <paramref name="key"/> alone (a group's monthly figures, their chart), kept
     /// under the same count of changes as the answers: computed again after any change.
     /// </summary>
-    public async Task<T> KeepAsync<T>(string key, Func<Task<T>> compute) where T : notnull
+    public async Task<T> KeepAsync<T>(string key, Func<Task<T>> compute) where T : class
     {
-        var count = changes.Count;
         var keep = _enabled && changes.Live;
-        if (keep && _figures.TryGetValue(key, out var kept) && kept.Count == count) return (T)kept.Value;
+        var count = changes.Count;
+        if (keep && TryKept<T>(key, count) is { } kept) return kept;
         var value = await compute();
-        if (keep)
-        {
-            if (_figures.Count >= MaxFigures) _figures.Clear();
-            _figures[key] = new Figure(count, value);
-        }
+        if (keep) Keep(key, count, value);
         return value;
+    }
+
+    /// <summary>What was kept under <paramref name="key"/> while the ledger stood at <paramref name="count"/>, or null.</summary>
+    private T? TryKept<T>(string key, long count) where T : class =>
+        _kept.TryGetValue(key, out var kept) && kept.Count == count ? (T)kept.Value : null;
+
+    private void Keep(string key, long count, object value)
+    {
+        if (_kept.Count >= MaxKept) _kept.Clear();
+        _kept[key] = new Kept(count, value);
     }
 
     private static IResult Validated(HttpContext http, byte[] body, string etag)
