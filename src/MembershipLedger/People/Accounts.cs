@@ -15,6 +15,32 @@ namespace MembershipLedger.People;
 /// <param name="RenamedTo">For a former name: the name it became.</param>
 public sealed record AccountName(string Id, string StreamName, string? RenamedTo);
 
+/// <summary>
+/// Keeps the <see cref="AccountName"/> documents inline with the renames, so a ledger imported from an export, or rebuilt,
+/// still refuses writes under a former name and finds the person's streams under the new one.
+/// </summary>
+public sealed partial class AccountNameProjection : Marten.Events.Projections.EventProjection, Storage.IWritesDocuments
+{
+    public IEnumerable<Type> Documents => [typeof(AccountName)];
+
+    public AccountNameProjection()
+    {
+        Name = "account-names";
+        IncludeType<AccountRenamed>();
+    }
+
+    public override ValueTask ApplyAsync(IDocumentOperations operations, JasperFx.Events.IEvent e, CancellationToken cancellation)
+    {
+        if (e.Data is AccountRenamed r)
+        {
+            // The stream is "group:name" under the name the person had when their history began; it keeps that key.
+            var streamName = e.StreamKey![(r.GroupId.Length + 1)..];
+            operations.Store(new AccountName(r.NewName, streamName, null), new AccountName(r.FormerName, streamName, r.NewName));
+        }
+        return ValueTask.CompletedTask;
+    }
+}
+
 public static class Accounts
 {
     /// <summary>The name in the keys of <paramref name="username"/>'s streams, or why that name writes nothing any more.</summary>

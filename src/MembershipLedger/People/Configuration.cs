@@ -12,6 +12,7 @@ public static class Configuration
         options.Events.MapEventType<AccountRenamed>("account-renamed");
         options.Events.MapEventType<PersonalDataErased>("personal-data-erased");
         options.RegisterDocumentType<AccountName>();
+        options.Projections.Add(new AccountNameProjection(), JasperFx.Events.Projections.ProjectionLifecycle.Inline);
         options.RegisterDocumentType<ApiKey>();
         options.AddErasure();
     }

@@ -48,12 +48,12 @@ public static class LedgerProjections
     /// Names the projections' meaning. Change it with any change to what a projection writes: every ledger built by an
     /// earlier definition is then rebuilt on its next start.
     /// </summary>
-    public const string Definition = "2026-11-29.3";
+    public const string Definition = "2026-11-29.4";
 
     public const string StateTable = LedgerSchema.Name + ".projection_state";
     public const string DeadLetterTable = LedgerSchema.Name + ".projection_dead_letters";
 
-    private const int PageSize = 250;
+    private const int PageSize = 1_000;
 
     public static IReadOnlyList<string> Names(IDocumentStore store) =>
         ((DocumentStore)store).Options.Projections.All.Select(p => p.Name).ToList();
@@ -169,8 +169,6 @@ public static class LedgerProjections
         // daemon's batch in flight, if any, commits first (its rows are deleted below), the next waits for this one.
         await EventChain.LockAppendsAsync(connection, tx, ct);
         await ExecuteAsync(connection, tx, ct, $"select pg_advisory_xact_lock({AsyncProjections.BatchLock})");
-        // Until the replay below reaches them, the asynchronous projections hold no event: their statements must apply every one.
-        await ExecuteAsync(connection, tx, ct, $"update {StateTable} set async_through = 0");
         // DELETE, not TRUNCATE: TRUNCATE would lock readers out until commit; DELETE lets them read the old rows meanwhile.
         foreach (var table in LedgerSchema.ProjectionTables.Append(DeadLetterTable))
             await ExecuteAsync(connection, tx, ct, $"delete from {table}");
@@ -182,17 +180,34 @@ public static class LedgerProjections
         long total;
         await using (var count = new NpgsqlCommand($"select count(*) from {LedgerSchema.Name}.mt_events", connection, tx))
             total = (long)(await count.ExecuteScalarAsync(ct))!;
+        // The projections with tables of their own replay in memory and are copied at the end (IBulkProjection); the
+        // documents (groups, activities, grants, statements) go through Marten's own inline projections, page by page.
+        var bulk = ((DocumentStore)store).Options.Projections.All.OfType<IBulkProjection>().Select(p => (p.Name, Replay: p.StartReplay())).ToList();
+        var replayed = Replayed(store).Where(p => bulk.All(b => b.Name != p.Name)).ToList();
         long after = 0, done = 0;
         while (true)
         {
             var page = await session.Events.QueryAllRawEvents()
                 .Where(e => e.Sequence > after).OrderBy(e => e.Sequence).Take(PageSize).ToListAsync(ct);
             if (page.Count == 0) break;
-            await ApplyAsync(store, session, tx, page, ct);
+            foreach (var e in page)
+            foreach (var (name, replay) in bulk)
+            {
+                try
+                {
+                    replay.Apply(e);
+                }
+                catch (Exception error) when (!ct.IsCancellationRequested)
+                {
+                    await DeadLetterAsync(tx, name, e, error, ct);
+                }
+            }
+            await ApplyAsync(replayed, session, tx, page.Where(e => replayed.Any(p => p.Handles(e))).ToList(), ct);
             after = page[^1].Sequence;
             done += page.Count;
             progress?.Report(new ImportProgress("rebuild", done, total));
         }
+        foreach (var (_, replay) in bulk) await replay.WriteAsync(connection, tx, ct);
         await StampAsync(connection, tx, after, rebuilt: true, ct);
         await ExecuteAsync(connection, tx, ct, $"select pg_notify('{RebuiltChannel}', '')");
     }
@@ -201,15 +216,15 @@ public static class LedgerProjections
     /// Applies every projection, inline and asynchronous, to <paramref name="events"/> (stored, in sequence order) in
     /// <paramref name="session"/>'s transaction. A projection that throws on an event gets that event recorded as a dead letter instead.
     /// </summary>
-    private static async Task ApplyAsync(IDocumentStore store, IDocumentSession session, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
+    private static async Task ApplyAsync(IReadOnlyList<MartenReplay> projections, IDocumentSession session, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
     {
-        var projections = Replayed(store);
+        if (events.Count == 0) return;
         foreach (var segment in Segments(events))
         {
             await tx.SaveAsync("projection_segment", ct);
             try
             {
-                foreach (var (_, projection) in projections)
+                foreach (var (_, projection, _) in projections)
                     await projection.ApplyAsync(session, segment, ct);
                 await session.SaveChangesAsync(ct);
                 await tx.ReleaseAsync("projection_segment", ct);
@@ -221,7 +236,7 @@ public static class LedgerProjections
                 // Find the event and the projection at fault, one at a time; everything else still applies.
                 foreach (var action in segment)
                 foreach (var e in action.Events)
-                foreach (var (name, projection) in projections)
+                foreach (var (name, projection, _) in projections)
                     await ApplyOneAsync(session, tx, name, projection, action.Key!, e, ct);
             }
         }
@@ -241,14 +256,17 @@ public static class LedgerProjections
         {
             await tx.RollbackAsync("projection_event", ct);
             session.EjectAllPendingChanges();
-            await ExecuteAsync(tx.Connection!, tx, ct,
-                $"""
-                 insert into {DeadLetterTable} (seq, projection, event_id, stream_key, event_type, error) values ($1, $2, $3, $4, $5, $6)
-                 on conflict (seq, projection) do update set error = excluded.error, recorded_at = now()
-                 """,
-                e.Sequence, name, e.Id, stream, e.EventTypeName, Shorten($"{error.GetType().Name}: {error.Message}"));
+            await DeadLetterAsync(tx, name, e, error, ct);
         }
     }
+
+    private static Task DeadLetterAsync(NpgsqlTransaction tx, string projection, IEvent e, Exception error, CancellationToken ct) =>
+        ExecuteAsync(tx.Connection!, tx, ct,
+            $"""
+             insert into {DeadLetterTable} (seq, projection, event_id, stream_key, event_type, error) values ($1, $2, $3, $4, $5, $6)
+             on conflict (seq, projection) do update set error = excluded.error, recorded_at = now()
+             """,
+            e.Sequence, projection, e.Id, e.StreamKey!, e.EventTypeName, Shorten($"{error.GetType().Name}: {error.Message}"));
 
     /// <summary>
     /// Records that the inline projections hold every event through <paramref name="sequence"/>, built by this definition;
@@ -300,11 +318,17 @@ public static class LedgerProjections
         if (segment.Count > 0) yield return segment;
     }
 
+    /// <summary>A projection a rebuild replays through Marten, and the events it takes (the others need not reach it).</summary>
+    private sealed record MartenReplay(string Name, JasperFx.Events.Projections.IInlineProjection<IDocumentOperations> Projection, IReadOnlySet<Type> Takes)
+    {
+        public bool Handles(IEvent e) => Takes.Count == 0 || Takes.Contains(e.EventType);
+    }
+
     /// <summary>What a rebuild replays: the inline projections, and the asynchronous ones in the same transaction (<see cref="AsyncProjections"/>).</summary>
-    private static IReadOnlyList<(string Name, JasperFx.Events.Projections.IInlineProjection<IDocumentOperations> Projection)> Replayed(IDocumentStore store) =>
+    private static IReadOnlyList<MartenReplay> Replayed(IDocumentStore store) =>
         ((DocumentStore)store).Options.Projections.All
             .Where(p => p.Lifecycle is ProjectionLifecycle.Inline or ProjectionLifecycle.Async)
-            .Select(p => (p.Name, p.BuildForInline()))
+            .Select(p => new MartenReplay(p.Name, p.BuildForInline(), ((p as EventFilterable)?.IncludedEventTypes ?? []).ToHashSet()))
             .ToList();
 
     /// <summary>The documents that snapshot projections write (groups, activities, grants): emptied before a rebuild.</summary>

@@ -11,6 +11,8 @@ using MembershipLedger.Memberships;
 using MembershipLedger.People;
 using MembershipLedger.Storage;
 using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
 using Weasel.Postgresql.Tables;
 
 namespace MembershipLedger.Timelines;
@@ -22,7 +24,7 @@ namespace MembershipLedger.Timelines;
 /// so a rescheduled meetup moves on the timeline instead of appearing twice.
 /// Undated facts (a signature without a time) keep no day and are listed after the dated ones.
 /// </summary>
-public sealed class TimelineProjection : EventProjection
+public sealed class TimelineProjection : EventProjection, IBulkProjection
 {
     public const string ProjectionName = "timeline";
 
@@ -86,21 +88,40 @@ public sealed class TimelineProjection : EventProjection
         string SubjectType, string Subject, string Key, string Category, LocalDate? On, Instant? At, string ZoneOf, string Summary,
         string? DayOf = null, string? Status = null);
 
+    /// <summary>What an event changes on the timelines: the one reading of the events both appliers below share.</summary>
+    /// <param name="Zone">The zone a group or an activity now reads its days in.</param>
+    /// <param name="Status">An activity's new status, shown by its entries.</param>
+    private sealed record Change((string Key, string Zone)? Zone, IReadOnlyList<Row> Rows, (string ActivityKey, string Status)? Status, string Data);
+
+    private static Change Read(IEvent e)
+    {
+        var zone = ZoneOf(e.Data) is var (zoneKey, timeZone) ? (zoneKey, timeZone.Id) : ((string, string)?)null;
+        var status = e.Data switch
+        {
+            ActivityHeld h => (ActivityKey(h.ActivityId), "held"),
+            ActivityCancelled c => (ActivityKey(c.ActivityId), "cancelled"),
+            ActivityReported r => (ActivityKey(r.ActivityId), "reported"),
+            _ => ((string, string)?)null,
+        };
+        return new Change(zone, Describe(e, e.Timestamp.ToInstant()).ToList(), status, JsonSerializer.Serialize(PublicForm.Of(e.Data), Json.Options));
+    }
+
+    /// <summary>One event, as SQL, by the daemon.</summary>
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
         // Run by the daemon: every statement applies the event only when a rebuild has not already (AsyncProjections).
         AsyncProjections.EnterBatch(operations);
-        if (ZoneOf(e.Data) is var (zoneKey, zone))
+        var change = Read(e);
+        if (change.Zone is var (zoneKey, zone))
             operations.QueueSql(
                 $"""
                  insert into {LedgerSchema.TimelineZones} (zone_key, time_zone) select ?, ? where {AsyncProjections.NotYetApplied}
                  on conflict (zone_key) do update set time_zone = excluded.time_zone
                  """,
-                zoneKey, zone.Id, e.Sequence);
+                zoneKey, zone, e.Sequence);
 
         var recordedAt = e.Timestamp.ToInstant();
-        var data = JsonSerializer.Serialize(PublicForm.Of(e.Data), Json.Options);
-        foreach (var row in Describe(e, recordedAt))
+        foreach (var row in change.Rows)
         {
             // A day given as a date is kept; an instant is placed on its day in the zone of the group it concerns.
             operations.QueueSql(
@@ -119,24 +140,134 @@ public sealed class TimelineProjection : EventProjection
                  """,
                 row.SubjectType, row.Subject, row.Key, e.Sequence, row.Category, e.EventTypeName,
                 SqlValue.OrNull(row.On?.ToDateOnly()), SqlValue.OrNull(row.At?.ToDateTimeOffset()), row.ZoneOf, row.DayOf ?? "",
-                SqlValue.OrNull(row.At?.ToDateTimeOffset()), GroupsOf(e.Data), row.Summary, SqlValue.OrNull(row.Status), recordedAt.ToDateTimeOffset(), SqlValue.OrNull(e.UserName), data, e.Sequence);
+                SqlValue.OrNull(row.At?.ToDateTimeOffset()), GroupsOf(e.Data), row.Summary, SqlValue.OrNull(row.Status), recordedAt.ToDateTimeOffset(), SqlValue.OrNull(e.UserName), change.Data, e.Sequence);
         }
 
         // Status changes of an activity change the status its entries show.
-        if (e.Data is ActivityHeld or ActivityCancelled or ActivityReported)
-        {
-            var (activityId, status) = e.Data switch
-            {
-                ActivityHeld h => (h.ActivityId, "held"),
-                ActivityCancelled c => (c.ActivityId, "cancelled"),
-                ActivityReported r => (r.ActivityId, "reported"),
-                _ => throw new InvalidOperationException(),
-            };
+        if (change.Status is var (activityKey, status))
             operations.QueueSql($"update {LedgerSchema.Timeline} set status = ? where entry_key in (?, ?) and {AsyncProjections.NotYetApplied}",
-                status, ActivityKey(activityId), ActivityKey(activityId) + ":organizer", e.Sequence);
-        }
+                status, activityKey, activityKey + ":organizer", e.Sequence);
 
         return ValueTask.CompletedTask;
+    }
+
+    public BulkReplay StartReplay() => new Replay();
+
+    /// <summary>
+    /// Every event of a rebuild, in memory: the statements above, an upsert as a row replaced under its key. The one thing
+    /// left to SQL is placing an instant on its day in a zone, which PostgreSQL's time zone database does for both: the
+    /// rows are copied into a temporary table beside the instant and the zone name, and inserted from there.
+    /// </summary>
+    private sealed class Replay : BulkReplay
+    {
+        private sealed class Entry
+        {
+            public required string SubjectType, Subject, Key, Category, EventType, GroupIds, Summary, Data;
+            public required long Seq;
+            public LocalDate? On;
+            public DateTimeOffset? DayAt, OccurredAt;
+            public string? DayZone, Status, RecordedBy;
+            public required DateTimeOffset RecordedAt;
+        }
+
+        private readonly Dictionary<string, string> _zones = new(StringComparer.Ordinal);
+        private readonly Dictionary<(string, string, string), Entry> _entries = [];
+        private readonly Dictionary<string, List<Entry>> _byKey = new(StringComparer.Ordinal);
+
+        public override void Apply(IEvent e)
+        {
+            var change = Read(e);
+            // As the statements run: the zone first, then each row, then the status. What can fail is read first, so an
+            // event that fails changes nothing (no event has a row whose day follows another row of the same event).
+            var days = change.Rows.Select(row => (Row: row, On: row.On ?? (row.At is null && row.DayOf is { } dayOf ? FirstDayOf(dayOf) : null))).ToList();
+            if (change.Zone is var (zoneKey, zone)) _zones[zoneKey] = zone;
+            foreach (var (row, on) in days)
+            {
+                var dayAt = row.On is null ? row.At?.ToDateTimeOffset() : null;
+                var dayZone = dayAt is null ? null : _zones.GetValueOrDefault(row.ZoneOf, "UTC");
+                if (_entries.TryGetValue((row.SubjectType, row.Subject, row.Key), out var entry))
+                {
+                    // "on conflict ... do update": the day, the groups, the summary, the status (when given) and the data follow.
+                    (entry.On, entry.DayAt, entry.DayZone) = (on, dayAt, dayZone);
+                    entry.GroupIds = GroupsOf(e.Data);
+                    entry.Summary = row.Summary;
+                    entry.Status = row.Status ?? entry.Status;
+                    entry.Data = change.Data;
+                    continue;
+                }
+                entry = new Entry
+                {
+                    SubjectType = row.SubjectType, Subject = row.Subject, Key = row.Key, Seq = e.Sequence, Category = row.Category, EventType = e.EventTypeName,
+                    On = on, DayAt = dayAt, DayZone = dayZone, OccurredAt = row.At?.ToDateTimeOffset(), GroupIds = GroupsOf(e.Data), Summary = row.Summary,
+                    Status = row.Status, RecordedAt = e.Timestamp.ToUniversalTime(), RecordedBy = e.UserName, Data = change.Data,
+                };
+                _entries[(row.SubjectType, row.Subject, row.Key)] = entry;
+                if (!_byKey.TryGetValue(row.Key, out var keyed)) _byKey[row.Key] = keyed = [];
+                keyed.Add(entry);
+            }
+            if (change.Status is var (activityKey, status))
+                foreach (var entry in (_byKey.GetValueOrDefault(activityKey) ?? []).Concat(_byKey.GetValueOrDefault(activityKey + ":organizer") ?? []))
+                    entry.Status = status;
+        }
+
+        /// <summary>"select min(occurred_on) ... where entry_key = ?": an activity's entries always carry their day as a date.</summary>
+        private LocalDate? FirstDayOf(string key)
+        {
+            var entries = _byKey.GetValueOrDefault(key) ?? [];
+            if (entries.Any(entry => entry.On is null && entry.DayAt is not null))
+                throw new InvalidOperationException($"The entries of {key} are placed by an instant, which a replay cannot compare before they are written.");
+            return entries.Where(entry => entry.On is not null).Select(entry => entry.On).Min();
+        }
+
+        public override async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+        {
+            await CopyAsync(connection, LedgerSchema.TimelineZones, "zone_key, time_zone", _zones, (copy, zone) =>
+            {
+                copy.Write(zone.Key, NpgsqlDbType.Varchar);
+                copy.Write(zone.Value, NpgsqlDbType.Varchar);
+            }, ct);
+
+            const string Columns = "subject_type, subject, entry_key, seq, category, event_type, occurred_at, group_ids, summary, status, recorded_at, recorded_by, data";
+            await using (var create = new NpgsqlCommand(
+                $"create temporary table timeline_replay (n bigint, {string.Join(", ", Columns.Split(", ").Select(c => c + " " + TypeOf(c)))}, " +
+                "occurred_on date, day_at timestamptz, day_zone text) on commit drop", connection, tx))
+                await create.ExecuteNonQueryAsync(ct);
+            var n = 0L;
+            await CopyAsync(connection, "timeline_replay", "n, " + Columns + ", occurred_on, day_at, day_zone", _entries.Values, (copy, entry) =>
+            {
+                copy.Write(n++, NpgsqlDbType.Bigint);
+                copy.Write(entry.SubjectType, NpgsqlDbType.Varchar);
+                copy.Write(entry.Subject, NpgsqlDbType.Varchar);
+                copy.Write(entry.Key, NpgsqlDbType.Varchar);
+                copy.Write(entry.Seq, NpgsqlDbType.Bigint);
+                copy.Write(entry.Category, NpgsqlDbType.Varchar);
+                copy.Write(entry.EventType, NpgsqlDbType.Varchar);
+                copy.WriteOrNull(entry.OccurredAt, NpgsqlDbType.TimestampTz);
+                copy.Write(entry.GroupIds, NpgsqlDbType.Varchar);
+                copy.Write(entry.Summary, NpgsqlDbType.Varchar);
+                copy.WriteOrNull(entry.Status, NpgsqlDbType.Varchar);
+                copy.Write(entry.RecordedAt, NpgsqlDbType.TimestampTz);
+                copy.WriteOrNull(entry.RecordedBy, NpgsqlDbType.Varchar);
+                copy.Write(entry.Data, NpgsqlDbType.Jsonb);
+                copy.WriteOrNull(entry.On?.ToDateOnly(), NpgsqlDbType.Date);
+                copy.WriteOrNull(entry.DayAt, NpgsqlDbType.TimestampTz);
+                copy.WriteOrNull(entry.DayZone, NpgsqlDbType.Text);
+            }, ct);
+            await using var insert = new NpgsqlCommand(
+                $"""
+                 insert into {LedgerSchema.Timeline} ({Columns}, occurred_on)
+                 select {Columns}, coalesce(occurred_on, (day_at at time zone day_zone)::date) from timeline_replay order by n
+                 """, connection, tx);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        private static string TypeOf(string column) => column switch
+        {
+            "seq" => "bigint",
+            "occurred_at" or "recorded_at" => "timestamptz",
+            "data" => "jsonb",
+            _ => "varchar",
+        };
     }
 
     private static IEnumerable<Row> Describe(IEvent e, Instant recordedAt)

@@ -18,7 +18,7 @@ public sealed class Import_then_rebuild(LedgerApp app) : LedgerTest(app)
     public async Task A_ledger_written_one_request_at_a_time_and_the_same_events_imported_then_rebuilt_have_identical_projections()
     {
         // One request at a time, each projected in its own transaction: sign-ups, a withdrawal, a correction, a role,
-        // a profile change, a grant with expenses, a reversal and a reallocation.
+        // a profile change, a grant with expenses, a reversal and a reallocation...
         await TajikGroupWithItsSignatures(Client);
         App.Clock.Advance(Duration.FromDays(2));
         await Expect(await PostAsync($"/groups/{Tajik}/members/Kagansky/withdrawal", new { effectiveAt = "2024-01-15" }), HttpStatusCode.OK);
@@ -41,6 +41,32 @@ public sealed class Import_then_rebuild(LedgerApp app) : LedgerTest(app)
             new { reason = "Entered twice" }), HttpStatusCode.OK);
         await Expect(await PostAsync("/grants/ma-editathons-2019/reallocations",
             new { moves = new object[] { new { from = "prizes", to = "venue", amount = 100m } }, approvalReference = "BCR 1", approvedOn = "2019-04-01" }),
+            HttpStatusCode.OK);
+        // What the rest of the appliers handle: a role ended, a retraction, an account renamed; activities planned, held
+        // and cancelled, with sign-ups (placed in the activity's zone, or on its first day when undated) and participants;
+        // a grant's funds returned and the grant closed.
+        var role = await Expect(await PostAsync($"/groups/{Tajik}/roles", new { username = "Farorud", role = "officer", title = "president", from = "2023-01-01" }),
+            HttpStatusCode.Created);
+        await Expect(await PostAsync($"/groups/{Tajik}/roles/{role.GetProperty("assignmentId").GetString()}/end", new { effectiveAt = "2024-01-01", reason = "Rotation" }),
+            HttpStatusCode.OK);
+        await Expect(await PostAsync($"/groups/{Tajik}/members/Kagansky/retraction", new { reason = "Signed the wrong group's list" }), HttpStatusCode.OK);
+        await Expect(await PostAsync("/people/Mardetanha/rename", new { newName = "Mardetanha2", reason = "Global rename" }), HttpStatusCode.OK);
+        await Expect(await PostAsync("/activities", new
+        {
+            id = "editathon-dushanbe", groups = new[] { Tajik, Morocco }, kind = "edit-a-thon", title = "Editathon in Dushanbe",
+            startsOn = "2024-03", city = "Dushanbe", countryCode = "TJ", organizers = new[] { "Farorud" },
+        }), HttpStatusCode.Created);
+        await Expect(await PostAsync("/activities/editathon-dushanbe/sign-ups", new { username = "TITANTJ", signedAt = "2024-02-28T21:30:00Z" }), HttpStatusCode.Created);
+        await Expect(await PostAsync("/activities/editathon-dushanbe/sign-ups", new { username = "Farorud" }), HttpStatusCode.Created);
+        await Expect(await PostAsync("/activities/editathon-dushanbe/held", new { }), HttpStatusCode.OK);
+        await Expect(await PostAsync("/activities/editathon-dushanbe/participants", new { username = "TITANTJ", part = "attended" }), HttpStatusCode.Created);
+        await Expect(await PostAsync("/activities", new
+        {
+            id = "meetup-rabat", groups = new[] { Morocco }, kind = "meetup", title = "Meetup in Rabat", startsOn = "2024-05-04", city = "Rabat", countryCode = "MA",
+        }), HttpStatusCode.Created);
+        await Expect(await PostAsync("/activities/meetup-rabat/cancellation", new { reason = "Venue unavailable" }), HttpStatusCode.OK);
+        await Expect(await PostAsync("/grants/ma-editathons-2019/returns", new { amount = 65m, returnedOn = "2019-12-20", reference = "Wire 12" }), HttpStatusCode.OK);
+        await Expect(await PostAsync("/grants/ma-editathons-2019/closure", new { closedOn = "2020-01-15", finalReportUrl = "https://meta.wikimedia.org/wiki/Grants:Report" }),
             HttpStatusCode.OK);
         await App.CaughtUpAsync();
         var oneByOne = await ProjectionsAsync();

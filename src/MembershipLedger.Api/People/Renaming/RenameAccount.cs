@@ -43,8 +43,8 @@ public static class RenameAccountEndpoint
         var decision = RenamingAccount.Decide(new RenameAccount(former, newName), affiliations, inUse);
         if (decision.Problem is { } rule) return Problems.From(rule);
 
+        // The names are recorded by AccountNameProjection, in this transaction.
         for (var i = 0; i < streams.Count; i++) streams[i].AppendOne(decision.Events[i]);
-        session.Store(new AccountName(newName, streamName!, null), new AccountName(former, streamName!, newName));
         return TypedResults.Ok(new RenameResponse(former, newName, affiliations.Select(a => a.GroupId).Order(StringComparer.Ordinal).ToList()));
     }
 }

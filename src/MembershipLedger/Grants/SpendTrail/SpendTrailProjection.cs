@@ -5,6 +5,8 @@ using Marten.Events.Projections;
 using MembershipLedger.Ledger;
 using MembershipLedger.Storage;
 using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
 using Weasel.Postgresql.Tables;
 
 namespace MembershipLedger.Grants.SpendTrail;
@@ -17,7 +19,7 @@ namespace MembershipLedger.Grants.SpendTrail;
 /// grant, day and line, written in the same statement as the row it adds: the trail's totals as of a date, and the sums
 /// before any page, read a few hundred day rows instead of every entry (a 100k-expense grant's trail in milliseconds).
 /// </summary>
-public sealed class SpendTrailProjection : EventProjection
+public sealed class SpendTrailProjection : EventProjection, IBulkProjection
 {
     public const string ProjectionName = "spend-trail";
 
@@ -95,12 +97,28 @@ public sealed class SpendTrailProjection : EventProjection
         decimal? PaidAmount = null, string? PaidCurrency = null, decimal? Rate = null, string? Payee = null,
         string? Description = null, string? Reference = null, Guid? ExpenseId = null, decimal Awarded = 0m);
 
-    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
+    /// <summary>A row of <c>grant_entries</c>: the one reading of the events both appliers below share.</summary>
+    private sealed record Row(long Seq, int Ordinal, string GrantId, string EntryType, DateOnly EffectiveOn, Entry Entry,
+        DateTimeOffset RecordedAt, string? RecordedBy, string? Reason, string? Source, string Recorded)
+    {
+        public string LineKey => Entry.LineId ?? "";
+    }
+
+    private static IEnumerable<Row> Rows(IEvent e)
     {
         var (grantId, entries) = Describe(e.Data);
-        var ordinal = 0;
-        foreach (var entry in entries)
+        if (entries.Count == 0) return [];
+        var recorded = JsonSerializer.Serialize(e.Data, e.Data.GetType(), Json.Options);
+        return entries.Select((entry, ordinal) => new Row(e.Sequence, ordinal, grantId, e.EventTypeName, entry.On.LastDay.ToDateOnly(), entry,
+            e.Timestamp.ToUniversalTime(), e.UserName, EventMetadata.ReasonOf(e), EventMetadata.SourceOf(e), recorded));
+    }
+
+    /// <summary>One event, as SQL in the write's own transaction.</summary>
+    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
+    {
+        foreach (var row in Rows(e))
         {
+            var entry = row.Entry;
             operations.QueueSql(
                 $"""
                  with entry as (
@@ -118,13 +136,93 @@ public sealed class SpendTrailProjection : EventProjection
                    budget = d.budget + excluded.budget, spent = d.spent + excluded.spent, returned = d.returned + excluded.returned,
                    awarded = d.awarded + excluded.awarded, entries = d.entries + 1, closed = d.closed or excluded.closed
                  """,
-                e.Sequence, ordinal++, grantId, e.EventTypeName, entry.On.LastDay.ToDateOnly(), entry.On.ToString(), SqlValue.OrNull(entry.LineId), SqlValue.OrNull(entry.Category),
+                row.Seq, row.Ordinal, row.GrantId, row.EntryType, row.EffectiveOn, entry.On.ToString(), SqlValue.OrNull(entry.LineId), SqlValue.OrNull(entry.Category),
                 entry.Budget, entry.Spent, entry.Returned, SqlValue.OrNull(entry.PaidAmount), SqlValue.OrNull(entry.PaidCurrency), SqlValue.OrNull(entry.Rate),
                 SqlValue.OrNull(entry.Payee), SqlValue.OrNull(entry.Description), SqlValue.OrNull(entry.Reference), SqlValue.OrNull(entry.ExpenseId),
-                e.Timestamp.ToUniversalTime(), SqlValue.OrNull(e.UserName), SqlValue.OrNull(EventMetadata.ReasonOf(e)), SqlValue.OrNull(EventMetadata.SourceOf(e)),
-                JsonSerializer.Serialize(e.Data, e.Data.GetType(), Json.Options), entry.Awarded);
+                row.RecordedAt, SqlValue.OrNull(row.RecordedBy), SqlValue.OrNull(row.Reason), SqlValue.OrNull(row.Source), row.Recorded, entry.Awarded);
         }
         return ValueTask.CompletedTask;
+    }
+
+    public BulkReplay StartReplay() => new Replay();
+
+    /// <summary>Every event of a rebuild, in memory (the statement above: a row written once, the day's sums moved by it), then one COPY per table.</summary>
+    private sealed class Replay : BulkReplay
+    {
+        private sealed class Day
+        {
+            public decimal Budget, Spent, Returned, Awarded;
+            public long Entries;
+            public bool Closed;
+        }
+
+        private readonly List<Row> _rows = [];
+        private readonly HashSet<(long, int)> _written = [];
+        private readonly Dictionary<(string GrantId, DateOnly On, string LineKey), Day> _days = [];
+
+        public override void Apply(IEvent e)
+        {
+            foreach (var row in Rows(e).ToList())
+            {
+                if (!_written.Add((row.Seq, row.Ordinal))) continue;
+                _rows.Add(row);
+                if (!_days.TryGetValue((row.GrantId, row.EffectiveOn, row.LineKey), out var day)) _days[(row.GrantId, row.EffectiveOn, row.LineKey)] = day = new Day();
+                day.Budget += row.Entry.Budget;
+                day.Spent += row.Entry.Spent;
+                day.Returned += row.Entry.Returned;
+                day.Awarded += row.Entry.Awarded;
+                day.Entries++;
+                day.Closed |= row.EntryType == "grant-closed";
+            }
+        }
+
+        public override async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+        {
+            await CopyAsync(connection, LedgerSchema.GrantEntries,
+                "seq, ordinal, grant_id, entry_type, effective_on, effective_text, line_id, category, budget_delta, spent_delta, returned_delta, " +
+                "paid_amount, paid_currency, exchange_rate, payee, description, reference, expense_id, recorded_at, recorded_by, reason, source, recorded, awarded_delta",
+                _rows, (copy, row) =>
+                {
+                    var entry = row.Entry;
+                    copy.Write(row.Seq, NpgsqlDbType.Bigint);
+                    copy.Write(row.Ordinal, NpgsqlDbType.Integer);
+                    copy.Write(row.GrantId, NpgsqlDbType.Varchar);
+                    copy.Write(row.EntryType, NpgsqlDbType.Varchar);
+                    copy.Write(row.EffectiveOn, NpgsqlDbType.Date);
+                    copy.Write(entry.On.ToString(), NpgsqlDbType.Varchar);
+                    copy.WriteOrNull(entry.LineId, NpgsqlDbType.Varchar);
+                    copy.WriteOrNull(entry.Category, NpgsqlDbType.Varchar);
+                    copy.Write(entry.Budget, NpgsqlDbType.Numeric);
+                    copy.Write(entry.Spent, NpgsqlDbType.Numeric);
+                    copy.Write(entry.Returned, NpgsqlDbType.Numeric);
+                    copy.WriteOrNull(entry.PaidAmount, NpgsqlDbType.Numeric);
+                    copy.WriteOrNull(entry.PaidCurrency, NpgsqlDbType.Varchar);
+                    copy.WriteOrNull(entry.Rate, NpgsqlDbType.Numeric);
+                    copy.WriteOrNull(entry.Payee, NpgsqlDbType.Varchar);
+                    copy.WriteOrNull(entry.Description, NpgsqlDbType.Varchar);
+                    copy.WriteOrNull(entry.Reference, NpgsqlDbType.Varchar);
+                    copy.WriteOrNull(entry.ExpenseId, NpgsqlDbType.Uuid);
+                    copy.Write(row.RecordedAt, NpgsqlDbType.TimestampTz);
+                    copy.WriteOrNull(row.RecordedBy, NpgsqlDbType.Varchar);
+                    copy.WriteOrNull(row.Reason, NpgsqlDbType.Varchar);
+                    copy.WriteOrNull(row.Source, NpgsqlDbType.Varchar);
+                    copy.Write(row.Recorded, NpgsqlDbType.Jsonb);
+                    copy.Write(entry.Awarded, NpgsqlDbType.Numeric);
+                }, ct);
+            await CopyAsync(connection, LedgerSchema.GrantDays, "grant_id, effective_on, line_key, budget, spent, returned, awarded, entries, closed", _days,
+                (copy, day) =>
+                {
+                    copy.Write(day.Key.GrantId, NpgsqlDbType.Varchar);
+                    copy.Write(day.Key.On, NpgsqlDbType.Date);
+                    copy.Write(day.Key.LineKey, NpgsqlDbType.Varchar);
+                    copy.Write(day.Value.Budget, NpgsqlDbType.Numeric);
+                    copy.Write(day.Value.Spent, NpgsqlDbType.Numeric);
+                    copy.Write(day.Value.Returned, NpgsqlDbType.Numeric);
+                    copy.Write(day.Value.Awarded, NpgsqlDbType.Numeric);
+                    copy.Write(day.Value.Entries, NpgsqlDbType.Bigint);
+                    copy.Write(day.Value.Closed, NpgsqlDbType.Boolean);
+                }, ct);
+        }
     }
 
     private static (string GrantId, IReadOnlyList<Entry> Entries) Describe(object data) => data switch

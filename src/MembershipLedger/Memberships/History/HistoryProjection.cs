@@ -6,6 +6,8 @@ using MembershipLedger.Groups;
 using MembershipLedger.People;
 using MembershipLedger.Storage;
 using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
 using Weasel.Postgresql.Tables;
 
 namespace MembershipLedger.Memberships.History;
@@ -15,7 +17,7 @@ namespace MembershipLedger.Memberships.History;
 /// through what and why. Answers "what happened to this membership, and who said so" without replaying
 /// streams, and pages by the event's global sequence.
 /// </summary>
-public sealed class HistoryProjection : EventProjection
+public sealed class HistoryProjection : EventProjection, IBulkProjection
 {
     public const string ProjectionName = "history";
 
@@ -64,7 +66,7 @@ public sealed class HistoryProjection : EventProjection
 
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
-        if (Describe(e.Data) is not { } row) return ValueTask.CompletedTask;
+        if (Entry.Of(e) is not { } entry) return ValueTask.CompletedTask;
         // Run by the daemon: every statement applies the event only when a rebuild has not already (AsyncProjections).
         AsyncProjections.EnterBatch(operations);
         // One history under the new name: earlier rows of the person's stream follow the rename.
@@ -79,11 +81,63 @@ public sealed class HistoryProjection : EventProjection
              where {AsyncProjections.NotYetApplied}
              on conflict (seq) do nothing
              """,
-            e.Sequence, e.Id, e.StreamKey!, row.GroupId, SqlValue.OrNull(row.Username), e.EventTypeName,
-            row.EffectiveAt is { } at ? at.ToDateTimeOffset() : DBNull.Value, e.Timestamp.ToUniversalTime(),
-            SqlValue.OrNull(e.UserName), SqlValue.OrNull(EventMetadata.ReasonOf(e)), SqlValue.OrNull(EventMetadata.SourceOf(e)), SqlValue.OrNull(e.CorrelationId),
-            JsonSerializer.Serialize(PublicForm.Of(e.Data), Json.Options), e.Sequence);
+            entry.Seq, entry.EventId, entry.Stream, entry.GroupId, SqlValue.OrNull(entry.Username), entry.EventType, SqlValue.OrNull(entry.EffectiveAt),
+            entry.RecordedAt, SqlValue.OrNull(entry.RecordedBy), SqlValue.OrNull(entry.Reason), SqlValue.OrNull(entry.Source), SqlValue.OrNull(entry.CorrelationId),
+            entry.Data, e.Sequence);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The row an event adds: the one reading of the events both appliers share.</summary>
+    private sealed record Entry(
+        long Seq, Guid EventId, string Stream, string GroupId, string? Username, string EventType, DateTimeOffset? EffectiveAt, DateTimeOffset RecordedAt,
+        string? RecordedBy, string? Reason, string? Source, string? CorrelationId, string Data)
+    {
+        public string? Username { get; set; } = Username;
+
+        public static Entry? Of(IEvent e) => Describe(e.Data) is not { } row ? null : new Entry(
+            e.Sequence, e.Id, e.StreamKey!, row.GroupId, row.Username, e.EventTypeName, row.EffectiveAt?.ToDateTimeOffset(), e.Timestamp.ToUniversalTime(),
+            e.UserName, EventMetadata.ReasonOf(e), EventMetadata.SourceOf(e), e.CorrelationId, JsonSerializer.Serialize(PublicForm.Of(e.Data), Json.Options));
+    }
+
+    public BulkReplay StartReplay() => new Replay();
+
+    /// <summary>Every event of a rebuild, in memory (the statements above: a rename renames the stream's earlier rows), then one COPY.</summary>
+    private sealed class Replay : BulkReplay
+    {
+        private readonly List<Entry> _rows = [];
+        private readonly HashSet<long> _written = [];
+        private readonly Dictionary<string, List<Entry>> _ofStream = new(StringComparer.Ordinal);
+
+        public override void Apply(IEvent e)
+        {
+            if (Entry.Of(e) is not { } entry) return;
+            if (e.Data is AccountRenamed renamed)
+                foreach (var row in _ofStream.GetValueOrDefault(entry.Stream) ?? []) row.Username = renamed.NewName;
+            if (!_written.Add(entry.Seq)) return;
+            _rows.Add(entry);
+            if (!_ofStream.TryGetValue(entry.Stream, out var rows)) _ofStream[entry.Stream] = rows = [];
+            rows.Add(entry);
+        }
+
+        public override Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct) =>
+            CopyAsync(connection, LedgerSchema.History,
+                "seq, event_id, stream_key, group_id, username, event_type, effective_at, recorded_at, recorded_by, reason, source, correlation_id, data", _rows,
+                (copy, row) =>
+                {
+                    copy.Write(row.Seq, NpgsqlDbType.Bigint);
+                    copy.Write(row.EventId, NpgsqlDbType.Uuid);
+                    copy.Write(row.Stream, NpgsqlDbType.Varchar);
+                    copy.Write(row.GroupId, NpgsqlDbType.Varchar);
+                    copy.WriteOrNull(row.Username, NpgsqlDbType.Varchar);
+                    copy.Write(row.EventType, NpgsqlDbType.Varchar);
+                    copy.WriteOrNull(row.EffectiveAt, NpgsqlDbType.TimestampTz);
+                    copy.Write(row.RecordedAt, NpgsqlDbType.TimestampTz);
+                    copy.WriteOrNull(row.RecordedBy, NpgsqlDbType.Varchar);
+                    copy.WriteOrNull(row.Reason, NpgsqlDbType.Varchar);
+                    copy.WriteOrNull(row.Source, NpgsqlDbType.Varchar);
+                    copy.WriteOrNull(row.CorrelationId, NpgsqlDbType.Varchar);
+                    copy.Write(row.Data, NpgsqlDbType.Jsonb);
+                }, ct);
     }
 
     private sealed record Row(string GroupId, string? Username, Instant? EffectiveAt);

@@ -4,6 +4,8 @@ using Marten.Events.Projections;
 using MembershipLedger.People;
 using MembershipLedger.Storage;
 using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
@@ -17,7 +19,7 @@ namespace MembershipLedger.Memberships.Roster;
 /// query whose cost follows the size of the roster, not the length of the history.
 /// Recording time is the event's store timestamp, never the clock, so a rebuild reproduces the same rows.
 /// </summary>
-public sealed class RosterProjection : EventProjection
+public sealed class RosterProjection : EventProjection, IBulkProjection
 {
     public const string ProjectionName = "roster";
 
@@ -93,12 +95,40 @@ public sealed class RosterProjection : EventProjection
         return table;
     }
 
-    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
+    /// <summary>What an event records in the roster: the one reading of the events both appliers below share.</summary>
+    private abstract record Fact;
+    private sealed record SignedUp(string Stream, string GroupId, string Username, string Kind, Guid SignUpId, Instant? SignedAt, DateTimeOffset RecordedAt) : Fact;
+    private sealed record Ended(Guid SignUpId, Instant EffectiveAt, string EndedBy, DateTimeOffset RecordedAt) : Fact;
+    private sealed record Retracted(Guid SignUpId, DateTimeOffset RecordedAt) : Fact;
+    private sealed record Corrected(Guid SignUpId, Instant SignedAt, DateTimeOffset RecordedAt) : Fact;
+    private sealed record Designated(string Stream, string GroupId, string Username, Guid AssignmentId, string Role, string? Title, Instant? EffectiveFrom, DateTimeOffset RecordedAt) : Fact;
+    private sealed record RoleClosed(Guid AssignmentId, Instant EffectiveAt, DateTimeOffset RecordedAt) : Fact;
+    private sealed record Renamed(string Stream, string NewName) : Fact;
+
+    private static Fact? Describe(IEvent e)
     {
         var recordedAt = e.Timestamp.ToUniversalTime();
-        switch (e.Data)
+        return e.Data switch
         {
-            case MemberSignedUp s:
+            MemberSignedUp s => new SignedUp(e.StreamKey!, s.GroupId, s.Username, Json.Kind(s.Kind), s.SignUpId, s.SignedAt, recordedAt),
+            MemberWithdrew w => new Ended(w.SignUpId, w.EffectiveAt, "withdrawal", recordedAt),
+            MemberRemoved r => new Ended(r.SignUpId, r.EffectiveAt, "removal", recordedAt),
+            SignUpRetracted r => new Retracted(r.SignUpId, recordedAt),
+            SignatureTimeCorrected c => new Corrected(c.SignUpId, c.SignedAt, recordedAt),
+            RoleDesignated d => new Designated(e.StreamKey!, d.GroupId, d.Username, d.AssignmentId, Json.Kind(d.Role), d.Title, d.EffectiveFrom, recordedAt),
+            RoleEnded ended => new RoleClosed(ended.AssignmentId, ended.EffectiveAt, recordedAt),
+            // One history under the new name: the person is the stream, the name is how the ledger shows them.
+            AccountRenamed renamed => new Renamed(e.StreamKey!, renamed.NewName),
+            _ => null,
+        };
+    }
+
+    /// <summary>One event, as SQL in the write's own transaction.</summary>
+    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
+    {
+        switch (Describe(e))
+        {
+            case SignedUp s:
                 operations.QueueSql(
                     $"""
                      insert into {LedgerSchema.MembershipIntervals}
@@ -106,20 +136,28 @@ public sealed class RosterProjection : EventProjection
                      values (?, ?, ?, ?, ?, ?::timestamptz,
                        tstzrange(coalesce(?::timestamptz, '-infinity'), null, '[)'), tstzrange(?::timestamptz, null, '[)'))
                      """,
-                    e.StreamKey!, s.GroupId, s.Username, Json.Kind(s.Kind), s.SignUpId, Db(s.SignedAt), Db(s.SignedAt), recordedAt);
+                    s.Stream, s.GroupId, s.Username, s.Kind, s.SignUpId, Db(s.SignedAt), Db(s.SignedAt), s.RecordedAt);
                 break;
-            case MemberWithdrew w:
-                EndMembership(operations, w.SignUpId, w.EffectiveAt, "withdrawal", recordedAt);
+            case Ended ended:
+                operations.QueueSql(
+                    $"""
+                     with closed as (
+                       update {LedgerSchema.MembershipIntervals} set known_during = tstzrange(lower(known_during), ?::timestamptz, '[)')
+                       where sign_up_id = ? and upper_inf(known_during) returning *)
+                     insert into {LedgerSchema.MembershipIntervals}
+                       (stream_key, group_id, username, member_kind, sign_up_id, signed_at, ended_at, ended_by, valid_during, known_during)
+                     select stream_key, group_id, username, member_kind, sign_up_id, signed_at, ?::timestamptz, ?,
+                       tstzrange(lower(valid_during), ?::timestamptz, '[)'), tstzrange(?::timestamptz, null, '[)')
+                     from closed
+                     """,
+                    ended.RecordedAt, ended.SignUpId, Db(ended.EffectiveAt), ended.EndedBy, Db(ended.EffectiveAt), ended.RecordedAt);
                 break;
-            case MemberRemoved r:
-                EndMembership(operations, r.SignUpId, r.EffectiveAt, "removal", recordedAt);
-                break;
-            case SignUpRetracted r:
+            case Retracted r:
                 operations.QueueSql(
                     $"update {LedgerSchema.MembershipIntervals} set known_during = tstzrange(lower(known_during), ?::timestamptz, '[)') where sign_up_id = ? and upper_inf(known_during)",
-                    recordedAt, r.SignUpId);
+                    r.RecordedAt, r.SignUpId);
                 break;
-            case SignatureTimeCorrected c:
+            case Corrected c:
                 operations.QueueSql(
                     $"""
                      with closed as (
@@ -131,9 +169,9 @@ public sealed class RosterProjection : EventProjection
                        tstzrange(?::timestamptz, upper(valid_during), '[)'), tstzrange(?::timestamptz, null, '[)')
                      from closed
                      """,
-                    recordedAt, c.SignUpId, Db(c.SignedAt)!, Db(c.SignedAt)!, recordedAt);
+                    c.RecordedAt, c.SignUpId, Db(c.SignedAt), Db(c.SignedAt), c.RecordedAt);
                 break;
-            case RoleDesignated d:
+            case Designated d:
                 operations.QueueSql(
                     $"""
                      insert into {LedgerSchema.RoleIntervals}
@@ -141,10 +179,9 @@ public sealed class RosterProjection : EventProjection
                      values (?, ?, ?, ?, ?, ?, ?::timestamptz,
                        tstzrange(coalesce(?::timestamptz, '-infinity'), null, '[)'), tstzrange(?::timestamptz, null, '[)'))
                      """,
-                    e.StreamKey!, d.GroupId, d.Username, d.AssignmentId, Json.Kind(d.Role), (object?)d.Title ?? DBNull.Value,
-                    Db(d.EffectiveFrom), Db(d.EffectiveFrom), recordedAt);
+                    d.Stream, d.GroupId, d.Username, d.AssignmentId, d.Role, SqlValue.OrNull(d.Title), Db(d.EffectiveFrom), Db(d.EffectiveFrom), d.RecordedAt);
                 break;
-            case RoleEnded ended:
+            case RoleClosed ended:
                 operations.QueueSql(
                     $"""
                      with closed as (
@@ -156,31 +193,176 @@ public sealed class RosterProjection : EventProjection
                        tstzrange(lower(valid_during), ?::timestamptz, '[)'), tstzrange(?::timestamptz, null, '[)')
                      from closed
                      """,
-                    recordedAt, ended.AssignmentId, Db(ended.EffectiveAt)!, Db(ended.EffectiveAt)!, recordedAt);
+                    ended.RecordedAt, ended.AssignmentId, Db(ended.EffectiveAt), Db(ended.EffectiveAt), ended.RecordedAt);
                 break;
-            case AccountRenamed renamed:
-                // One history under the new name: the person is the stream, the name is how the ledger shows them.
-                operations.QueueSql($"update {LedgerSchema.MembershipIntervals} set username = ? where stream_key = ?", renamed.NewName, e.StreamKey!);
-                operations.QueueSql($"update {LedgerSchema.RoleIntervals} set username = ? where stream_key = ?", renamed.NewName, e.StreamKey!);
+            case Renamed renamed:
+                operations.QueueSql($"update {LedgerSchema.MembershipIntervals} set username = ? where stream_key = ?", renamed.NewName, renamed.Stream);
+                operations.QueueSql($"update {LedgerSchema.RoleIntervals} set username = ? where stream_key = ?", renamed.NewName, renamed.Stream);
                 break;
         }
 
         return ValueTask.CompletedTask;
     }
 
-    private static void EndMembership(IDocumentOperations operations, Guid signUpId, Instant effectiveAt, string endedBy, DateTimeOffset recordedAt) =>
-        operations.QueueSql(
-            $"""
-             with closed as (
-               update {LedgerSchema.MembershipIntervals} set known_during = tstzrange(lower(known_during), ?::timestamptz, '[)')
-               where sign_up_id = ? and upper_inf(known_during) returning *)
-             insert into {LedgerSchema.MembershipIntervals}
-               (stream_key, group_id, username, member_kind, sign_up_id, signed_at, ended_at, ended_by, valid_during, known_during)
-             select stream_key, group_id, username, member_kind, sign_up_id, signed_at, ?::timestamptz, ?,
-               tstzrange(lower(valid_during), ?::timestamptz, '[)'), tstzrange(?::timestamptz, null, '[)')
-             from closed
-             """,
-            recordedAt, signUpId, Db(effectiveAt)!, endedBy, Db(effectiveAt)!, recordedAt);
+    public BulkReplay StartReplay() => new Replay();
+
+    /// <summary>Every event of a rebuild, in memory: the statements above, row for row, then one COPY per table.</summary>
+    private sealed class Replay : BulkReplay
+    {
+        private sealed class Membership
+        {
+            public required string Stream, GroupId, Username, Kind;
+            public required Guid SignUpId;
+            public DateTimeOffset? SignedAt, EndedAt;
+            public string? EndedBy;
+            public required TimeRange Valid, Known;
+        }
+
+        private sealed class Role
+        {
+            public required string Stream, GroupId, Username, Kind;
+            public required Guid AssignmentId;
+            public string? Title;
+            public DateTimeOffset? EffectiveFrom, EndedAt;
+            public required TimeRange Valid, Known;
+        }
+
+        private readonly List<Membership> _memberships = [];
+        private readonly List<Role> _roles = [];
+        // The rows each statement's "where ... and upper_inf(known_during)" finds, and each stream's rows for a rename.
+        private readonly Dictionary<Guid, List<Membership>> _believedMemberships = [];
+        private readonly Dictionary<Guid, List<Role>> _believedRoles = [];
+        private readonly Dictionary<string, List<Membership>> _membershipsOf = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<Role>> _rolesOf = new(StringComparer.Ordinal);
+
+        public override void Apply(IEvent e)
+        {
+            switch (Describe(e))
+            {
+                case SignedUp s:
+                    Add(new Membership
+                    {
+                        Stream = s.Stream, GroupId = s.GroupId, Username = s.Username, Kind = s.Kind, SignUpId = s.SignUpId, SignedAt = At(s.SignedAt),
+                        Valid = TimeRange.Of(At(s.SignedAt) ?? TimeRange.MinusInfinity, null), Known = TimeRange.Of(s.RecordedAt, null),
+                    });
+                    break;
+                case Ended ended:
+                    Supersede(ended.SignUpId, ended.RecordedAt, row => new Membership
+                    {
+                        Stream = row.Stream, GroupId = row.GroupId, Username = row.Username, Kind = row.Kind, SignUpId = row.SignUpId, SignedAt = row.SignedAt,
+                        EndedAt = At(ended.EffectiveAt), EndedBy = ended.EndedBy,
+                        Valid = TimeRange.Of(row.Valid.LowerBound, At(ended.EffectiveAt)), Known = TimeRange.Of(ended.RecordedAt, null),
+                    });
+                    break;
+                case Retracted r:
+                    Supersede(r.SignUpId, r.RecordedAt, successor: null);
+                    break;
+                case Corrected c:
+                    Supersede(c.SignUpId, c.RecordedAt, row => new Membership
+                    {
+                        Stream = row.Stream, GroupId = row.GroupId, Username = row.Username, Kind = row.Kind, SignUpId = row.SignUpId,
+                        SignedAt = At(c.SignedAt), EndedAt = row.EndedAt, EndedBy = row.EndedBy,
+                        Valid = TimeRange.Of(At(c.SignedAt), row.Valid.UpperBound), Known = TimeRange.Of(c.RecordedAt, null),
+                    });
+                    break;
+                case Designated d:
+                    Add(new Role
+                    {
+                        Stream = d.Stream, GroupId = d.GroupId, Username = d.Username, AssignmentId = d.AssignmentId, Kind = d.Role, Title = d.Title,
+                        EffectiveFrom = At(d.EffectiveFrom), Valid = TimeRange.Of(At(d.EffectiveFrom) ?? TimeRange.MinusInfinity, null), Known = TimeRange.Of(d.RecordedAt, null),
+                    });
+                    break;
+                case RoleClosed ended:
+                    SupersedeRole(ended.AssignmentId, ended.RecordedAt, row => new Role
+                    {
+                        Stream = row.Stream, GroupId = row.GroupId, Username = row.Username, AssignmentId = row.AssignmentId, Kind = row.Kind, Title = row.Title,
+                        EffectiveFrom = row.EffectiveFrom, EndedAt = At(ended.EffectiveAt),
+                        Valid = TimeRange.Of(row.Valid.LowerBound, At(ended.EffectiveAt)), Known = TimeRange.Of(ended.RecordedAt, null),
+                    });
+                    break;
+                case Renamed renamed:
+                    foreach (var row in _membershipsOf.GetValueOrDefault(renamed.Stream) ?? []) row.Username = renamed.NewName;
+                    foreach (var row in _rolesOf.GetValueOrDefault(renamed.Stream) ?? []) row.Username = renamed.NewName;
+                    break;
+            }
+        }
+
+        private void Add(Membership row)
+        {
+            _memberships.Add(row);
+            Believed(_believedMemberships, row.SignUpId).Add(row);
+            Believed(_membershipsOf, row.Stream).Add(row);
+        }
+
+        private void Add(Role row)
+        {
+            _roles.Add(row);
+            Believed(_believedRoles, row.AssignmentId).Add(row);
+            Believed(_rolesOf, row.Stream).Add(row);
+        }
+
+        /// <summary>The "with closed as (update ... returning *) insert ... from closed" statements: every believed row closed, each followed by its successor.</summary>
+        private void Supersede(Guid signUpId, DateTimeOffset recordedAt, Func<Membership, Membership>? successor)
+        {
+            var believed = _believedMemberships.GetValueOrDefault(signUpId) ?? [];
+            // Everything is computed before anything changes: a statement that fails changes nothing.
+            var closed = believed.Select(row => TimeRange.Of(row.Known.LowerBound, recordedAt)).ToList();
+            var next = successor is null ? [] : believed.Select(successor).ToList();
+            for (var i = 0; i < believed.Count; i++) believed[i].Known = closed[i];
+            believed.Clear();
+            next.ForEach(Add);
+        }
+
+        private void SupersedeRole(Guid assignmentId, DateTimeOffset recordedAt, Func<Role, Role> successor)
+        {
+            var believed = _believedRoles.GetValueOrDefault(assignmentId) ?? [];
+            var closed = believed.Select(row => TimeRange.Of(row.Known.LowerBound, recordedAt)).ToList();
+            var next = believed.Select(successor).ToList();
+            for (var i = 0; i < believed.Count; i++) believed[i].Known = closed[i];
+            believed.Clear();
+            next.ForEach(Add);
+        }
+
+        private static List<TRow> Believed<TKey, TRow>(Dictionary<TKey, List<TRow>> index, TKey key) where TKey : notnull
+        {
+            if (!index.TryGetValue(key, out var rows)) index[key] = rows = [];
+            return rows;
+        }
+
+        public override async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+        {
+            await CopyAsync(connection, LedgerSchema.MembershipIntervals,
+                "stream_key, group_id, username, member_kind, sign_up_id, signed_at, ended_at, ended_by, valid_during, known_during", _memberships, (copy, row) =>
+                {
+                    copy.Write(row.Stream, NpgsqlDbType.Varchar);
+                    copy.Write(row.GroupId, NpgsqlDbType.Varchar);
+                    copy.Write(row.Username, NpgsqlDbType.Varchar);
+                    copy.Write(row.Kind, NpgsqlDbType.Varchar);
+                    copy.Write(row.SignUpId, NpgsqlDbType.Uuid);
+                    copy.WriteOrNull(row.SignedAt, NpgsqlDbType.TimestampTz);
+                    copy.WriteOrNull(row.EndedAt, NpgsqlDbType.TimestampTz);
+                    copy.WriteOrNull(row.EndedBy, NpgsqlDbType.Varchar);
+                    copy.Write(row.Valid.ToNpgsql(), NpgsqlDbType.TimestampTzRange);
+                    copy.Write(row.Known.ToNpgsql(), NpgsqlDbType.TimestampTzRange);
+                }, ct);
+            await CopyAsync(connection, LedgerSchema.RoleIntervals,
+                "stream_key, group_id, username, assignment_id, role, title, effective_from, ended_at, valid_during, known_during", _roles, (copy, row) =>
+                {
+                    copy.Write(row.Stream, NpgsqlDbType.Varchar);
+                    copy.Write(row.GroupId, NpgsqlDbType.Varchar);
+                    copy.Write(row.Username, NpgsqlDbType.Varchar);
+                    copy.Write(row.AssignmentId, NpgsqlDbType.Uuid);
+                    copy.Write(row.Kind, NpgsqlDbType.Varchar);
+                    copy.WriteOrNull(row.Title, NpgsqlDbType.Varchar);
+                    copy.WriteOrNull(row.EffectiveFrom, NpgsqlDbType.TimestampTz);
+                    copy.WriteOrNull(row.EndedAt, NpgsqlDbType.TimestampTz);
+                    copy.Write(row.Valid.ToNpgsql(), NpgsqlDbType.TimestampTzRange);
+                    copy.Write(row.Known.ToNpgsql(), NpgsqlDbType.TimestampTzRange);
+                }, ct);
+        }
+    }
+
+    private static DateTimeOffset? At(Instant? instant) => instant?.ToDateTimeOffset();
 
     /// <summary>Npgsql writes timestamptz from a UTC DateTimeOffset; NodaTime stays in the domain.</summary>
     private static object Db(Instant? instant) => instant is { } i ? i.ToDateTimeOffset() : DBNull.Value;
