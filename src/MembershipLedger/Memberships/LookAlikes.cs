@@ -14,7 +14,7 @@ public static class LookAlikes
         var skeleton = Usernames.Skeleton(username);
         await using var connection = await LedgerStore.OpenConnectionAsync(session.DocumentStore, ct);
         await using var command = new NpgsqlCommand(
-            $"select distinct username from {LedgerSchema.MembershipIntervals} where group_id = $1 and upper_inf(known_during)", connection)
+            $"select distinct username from {LedgerSchema.MembershipIntervals} where {Roster.RosterProjection.OfGroup("$1")} and upper_inf(known_during)", connection)
         {
             Parameters = { new() { Value = groupId } },
         };

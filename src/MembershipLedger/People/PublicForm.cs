@@ -22,4 +22,17 @@ public static class PublicForm
         GroupProfileChanged g => g with { Profile = g.Profile.Public() },
         _ => data,
     };
+
+    // The last event serialized on this thread: a rebuild hands the history and the timeline the same event one after
+    // the other, so one entry is the whole cache (a table of every event was slower than serializing twice).
+    [ThreadStatic] private static (object Data, string Json)? _last;
+
+    /// <summary><see cref="Of"/> as the JSON the history and the timeline store, serialized once for both in a rebuild.</summary>
+    public static string JsonOf(object data)
+    {
+        if (_last is var (last, json) && ReferenceEquals(last, data)) return json;
+        json = System.Text.Json.JsonSerializer.Serialize(Of(data), Storage.Json.Options);
+        _last = (data, json);
+        return json;
+    }
 }

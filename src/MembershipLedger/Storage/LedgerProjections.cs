@@ -53,7 +53,7 @@ public static class LedgerProjections
     public const string StateTable = LedgerSchema.Name + ".projection_state";
     public const string DeadLetterTable = LedgerSchema.Name + ".projection_dead_letters";
 
-    private const int PageSize = 1_000;
+    private const int PageSize = 5_000;
 
     public static IReadOnlyList<string> Names(IDocumentStore store) =>
         ((DocumentStore)store).Options.Projections.All.Select(p => p.Name).ToList();

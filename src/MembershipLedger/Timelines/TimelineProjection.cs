@@ -103,7 +103,7 @@ public sealed class TimelineProjection : EventProjection, IBulkProjection
             ActivityReported r => (ActivityKey(r.ActivityId), "reported"),
             _ => ((string, string)?)null,
         };
-        return new Change(zone, Describe(e, e.Timestamp.ToInstant()).ToList(), status, JsonSerializer.Serialize(PublicForm.Of(e.Data), Json.Options));
+        return new Change(zone, Describe(e, e.Timestamp.ToInstant()).ToList(), status, PublicForm.JsonOf(e.Data));
     }
 
     /// <summary>One event, as SQL, by the daemon.</summary>
@@ -229,13 +229,11 @@ public sealed class TimelineProjection : EventProjection, IBulkProjection
 
             const string Columns = "subject_type, subject, entry_key, seq, category, event_type, occurred_at, group_ids, summary, status, recorded_at, recorded_by, data";
             await using (var create = new NpgsqlCommand(
-                $"create temporary table timeline_replay (n bigint, {string.Join(", ", Columns.Split(", ").Select(c => c + " " + TypeOf(c)))}, " +
+                $"create temporary table timeline_replay ({string.Join(", ", Columns.Split(", ").Select(c => c + " " + TypeOf(c)))}, " +
                 "occurred_on date, day_at timestamptz, day_zone text) on commit drop", connection, tx))
                 await create.ExecuteNonQueryAsync(ct);
-            var n = 0L;
-            await CopyAsync(connection, "timeline_replay", "n, " + Columns + ", occurred_on, day_at, day_zone", _entries.Values, (copy, entry) =>
+            await CopyAsync(connection, "timeline_replay", Columns + ", occurred_on, day_at, day_zone", _entries.Values, (copy, entry) =>
             {
-                copy.Write(n++, NpgsqlDbType.Bigint);
                 copy.Write(entry.SubjectType, NpgsqlDbType.Varchar);
                 copy.Write(entry.Subject, NpgsqlDbType.Varchar);
                 copy.Write(entry.Key, NpgsqlDbType.Varchar);
@@ -256,7 +254,7 @@ public sealed class TimelineProjection : EventProjection, IBulkProjection
             await using var insert = new NpgsqlCommand(
                 $"""
                  insert into {LedgerSchema.Timeline} ({Columns}, occurred_on)
-                 select {Columns}, coalesce(occurred_on, (day_at at time zone day_zone)::date) from timeline_replay order by n
+                 select {Columns}, coalesce(occurred_on, (day_at at time zone day_zone)::date) from timeline_replay
                  """, connection, tx);
             await insert.ExecuteNonQueryAsync(ct);
         }

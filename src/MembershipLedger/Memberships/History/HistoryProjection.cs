@@ -96,7 +96,7 @@ public sealed class HistoryProjection : EventProjection, IBulkProjection
 
         public static Entry? Of(IEvent e) => Describe(e.Data) is not { } row ? null : new Entry(
             e.Sequence, e.Id, e.StreamKey!, row.GroupId, row.Username, e.EventTypeName, row.EffectiveAt?.ToDateTimeOffset(), e.Timestamp.ToUniversalTime(),
-            e.UserName, EventMetadata.ReasonOf(e), EventMetadata.SourceOf(e), e.CorrelationId, JsonSerializer.Serialize(PublicForm.Of(e.Data), Json.Options));
+            e.UserName, EventMetadata.ReasonOf(e), EventMetadata.SourceOf(e), e.CorrelationId, PublicForm.JsonOf(e.Data));
     }
 
     public BulkReplay StartReplay() => new Replay();

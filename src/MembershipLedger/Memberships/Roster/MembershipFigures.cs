@@ -133,7 +133,7 @@ public static class MembershipFigures
         await using var command = db.CreateCommand(
             $"""
              select username, role, title, nullif(lower(valid_during), '-infinity'), upper(valid_during), assignment_id from {LedgerSchema.RoleIntervals}
-             where group_id = $1 and upper_inf(known_during)
+             where {RosterProjection.OfGroup("$1")} and upper_inf(known_during)
              order by role, lower(valid_during), username
              """);
         command.Parameters.Add(new NpgsqlParameter { Value = groupId });

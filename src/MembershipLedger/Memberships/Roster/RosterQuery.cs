@@ -10,7 +10,7 @@ public static class RosterQuery
     // "As known now" reads only the current beliefs (a partial index); "as known at T" reads the belief
     // periods containing T. Either way the index is searched by the moment, not scanned by history.
     private static string Where(bool knownNow) =>
-        "group_id = $1 and valid_during @> $2 and " + (knownNow ? "upper_inf(known_during)" : "known_during @> $3");
+        RosterProjection.OfGroup("$1") + " and valid_during @> $2 and " + (knownNow ? "upper_inf(known_during)" : "known_during @> $3");
 
     // PostgreSQL estimates range containment from histograms that a long, open-ended history fools: at a million
     // events it expected 200,000 rows where 161 matched, chose a sequential scan and took 250 ms. The GiST
