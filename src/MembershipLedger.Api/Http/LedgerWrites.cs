@@ -182,10 +182,11 @@ public static class LedgerWrites
 }
 
 /// <summary>The stream a use case writes to, when finding its key takes a lookup: what the endpoint's <c>LoadAsync</c> returns.</summary>
-public sealed record StreamTarget<T>(string Key) where T : class
+/// <param name="Fetched">The stream, when the endpoint's load already fetched it for writing (in a batch with its other reads).</param>
+public sealed record StreamTarget<T>(string Key, IEventStream<T>? Fetched = null) where T : class
 {
     public static Task<IEventStream<T>> FetchForWritingAsync(IDocumentSession session, StreamTarget<T> target, CancellationToken ct) =>
-        session.Events.FetchForWriting<T>(target.Key, ct);
+        target.Fetched is { } fetched ? Task.FromResult(fetched) : session.Events.FetchForWriting<T>(target.Key, ct);
 }
 
 /// <summary>The checks around every write to a stream of <typeparamref name="T"/>; see <see cref="LedgerWrites"/>.</summary>

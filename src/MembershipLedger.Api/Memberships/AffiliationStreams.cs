@@ -12,14 +12,27 @@ namespace MembershipLedger.Api.Memberships;
 public static class AffiliationStreams
 {
     /// <summary>The group, and the stream of <paramref name="username"/>'s affiliation with it; or the problem to answer with.</summary>
+    /// <param name="alongside">More reads for the same round trip (a sign-up's look-alike names).</param>
     public static async Task<(GroupProfile?, StreamTarget<Affiliation>?, IResult)> OfAsync(
-        IQuerySession session, string groupId, string username, CancellationToken ct)
+        IDocumentSession session, string groupId, string username, CancellationToken ct, Action<Marten.Services.BatchQuerying.IBatchedQuery>? alongside = null)
     {
-        if (await GroupProfiles.LoadAsync(session, groupId, ct) is not { } group) return (null, null, Problems.UnknownGroup(groupId));
-        var (key, renamed) = await Accounts.StreamKeyAsync(session, group.Id, Usernames.Normalize(username), ct);
-        return renamed is not null
-            ? (group, null, Problems.From(renamed))
-            : (group, new StreamTarget<Affiliation>(key!), WolverineContinue.Result());
+        if (!GroupEndpoints.IsGroupId(groupId)) return (null, null, Problems.UnknownGroup(groupId));
+        var name = Usernames.Normalize(username);
+        // One round trip for the group, the name's rename record and the stream under the name as given (what it is
+        // unless the person was renamed), instead of one after another: a sign-up's reads were most of its round trips.
+        var batch = session.CreateBatchQuery();
+        var loadedGroup = batch.Load<GroupProfile>(groupId);
+        var account = batch.Load<AccountName>(name);
+        var asGiven = Affiliation.StreamKey(groupId, name);
+        var stream = batch.Events.FetchForWriting<Affiliation>(asGiven);
+        alongside?.Invoke(batch);
+        await batch.Execute(ct);
+
+        if (await loadedGroup is not { } group) return (null, null, Problems.UnknownGroup(groupId));
+        var (streamName, renamed) = Accounts.StreamNameOf(name, await account);
+        if (renamed is not null) return (group, null, Problems.From(renamed));
+        var key = Affiliation.StreamKey(group.Id, streamName!);
+        return (group, key == asGiven ? new StreamTarget<Affiliation>(key, await stream) : new StreamTarget<Affiliation>(key), WolverineContinue.Result());
     }
 
     /// <summary>What a membership write recorded, read from the event it appended.</summary>

@@ -44,13 +44,14 @@ public sealed partial class AccountNameProjection : Marten.Events.Projections.Ev
 public static class Accounts
 {
     /// <summary>The name in the keys of <paramref name="username"/>'s streams, or why that name writes nothing any more.</summary>
-    public static async Task<(string? StreamName, LedgerProblem? Problem)> StreamNameAsync(IQuerySession session, string username, CancellationToken ct)
-    {
-        var account = await session.LoadAsync<AccountName>(username, ct);
-        return account?.RenamedTo is { } renamed
+    public static async Task<(string? StreamName, LedgerProblem? Problem)> StreamNameAsync(IQuerySession session, string username, CancellationToken ct) =>
+        StreamNameOf(username, await session.LoadAsync<AccountName>(username, ct));
+
+    /// <summary>The same, from the name's <see cref="AccountName"/> as loaded (null: a name never renamed).</summary>
+    public static (string? StreamName, LedgerProblem? Problem) StreamNameOf(string username, AccountName? account) =>
+        account?.RenamedTo is { } renamed
             ? (null, LedgerProblem.Rule("account-renamed", $"{username} was renamed to {renamed}; the history continues under the new name."))
             : (account?.StreamName ?? username, null);
-    }
 
     /// <summary>The key of the stream holding <paramref name="username"/>'s affiliation with the group, or why there is none to write.</summary>
     public static async Task<(string? StreamKey, LedgerProblem? Problem)> StreamKeyAsync(

@@ -48,7 +48,7 @@ public static class LedgerProjections
     /// Names the projections' meaning. Change it with any change to what a projection writes: every ledger built by an
     /// earlier definition is then rebuilt on its next start.
     /// </summary>
-    public const string Definition = "2026-11-29.4";
+    public const string Definition = "2026-11-29.5";
 
     public const string StateTable = LedgerSchema.Name + ".projection_state";
     public const string DeadLetterTable = LedgerSchema.Name + ".projection_dead_letters";

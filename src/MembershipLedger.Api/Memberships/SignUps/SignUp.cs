@@ -16,20 +16,27 @@ public sealed record SignUpRequest([MaxLength(120)] string Username, Instant? Si
     }
 }
 
+/// <summary>The group's members whose names look like the one signing (<see cref="LookAlikes"/>).</summary>
+public sealed record NamesAlike(IReadOnlyList<string> Names);
+
 public static class SignUpEndpoint
 {
-    public static Task<(GroupProfile?, StreamTarget<Affiliation>?, IResult)> LoadAsync(
-        string groupId, SignUpRequest request, IDocumentSession session, CancellationToken ct) =>
-        AffiliationStreams.OfAsync(session, groupId, request.Username, ct);
+    public static async Task<(GroupProfile?, StreamTarget<Affiliation>?, NamesAlike?, IResult)> LoadAsync(
+        string groupId, SignUpRequest request, IDocumentSession session, CancellationToken ct)
+    {
+        Task<IReadOnlyList<string>>? alike = null;
+        var (group, target, result) = await AffiliationStreams.OfAsync(session, groupId, request.Username, ct,
+            batch => alike = LookAlikes.AmongMembers(batch, groupId, Usernames.Normalize(request.Username)));
+        return (group, target, alike is null ? null : new NamesAlike(await alike), result);
+    }
 
     [WolverinePost("/groups/{groupId}/members"), Tags("Membership"), EndpointSummary("Record a signature on the membership list")]
     [ProducesResponseType<MembershipChange>(StatusCodes.Status201Created)]
-    public static async Task<IResult> Post(SignUpRequest request, GroupProfile group, IEventStream<Affiliation> stream,
-        IDocumentSession session, IClock clock, CancellationToken ct)
+    public static IResult Post(SignUpRequest request, GroupProfile group, NamesAlike alike, IEventStream<Affiliation> stream, IClock clock)
     {
         var username = Usernames.Normalize(request.Username);
         // Names that look like this one (one person signing twice?) are shown for a person to decide on, not refused.
-        var looksLike = await LookAlikes.AmongMembersAsync(session, group.Id, username, ct);
+        var looksLike = alike.Names;
         var command = new SignUpMember(group.Id, username, request.Kind ?? MemberKind.Individual, request.SignedAt, Guid.NewGuid(), looksLike);
         var decision = SigningUp.Decide(command, stream.Aggregate, clock.GetCurrentInstant());
         return Outcome.Append(stream, decision, http => Task.FromResult<IResult>(TypedResults.Created(

@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
+using MembershipLedger.Ledger;
 using MembershipLedger.People;
 using MembershipLedger.Storage;
 using NodaTime;
@@ -61,6 +62,10 @@ public sealed class RosterProjection : EventProjection, IBulkProjection
         table.AddColumn<string>("ended_by");
         table.AddColumn("valid_during", "tstzrange").NotNull();
         table.AddColumn("known_during", "tstzrange").NotNull();
+        // The name's look-alike skeleton (Usernames.Skeleton): a sign-up finds the members whose names look like its own
+        // through an index, instead of reading the whole group. Null only in a ledger built before it, until the rebuild
+        // its definition triggers.
+        table.AddColumn<string>("skeleton");
         // GiST splits pages by its first column, so the ranges lead: a group id first would make every
         // page of a long single-group history look alike. The partial index serves "as known now".
         // The group enters the indexes as its hashtext, an integer: btree_gist's penalty function on text made every
@@ -75,6 +80,10 @@ public sealed class RosterProjection : EventProjection, IBulkProjection
             Method = IndexMethod.gist, Columns = ["valid_during", GroupKey], Predicate = "upper_inf(known_during)",
         });
         table.Indexes.Add(new IndexDefinition("ix_membership_intervals_sign_up") { Columns = ["sign_up_id"] });
+        table.Indexes.Add(new IndexDefinition("ix_membership_intervals_skeleton")
+        {
+            Columns = ["group_id", "skeleton"], Predicate = "upper_inf(known_during)",
+        });
         return table;
     }
 
@@ -141,11 +150,11 @@ public sealed class RosterProjection : EventProjection, IBulkProjection
                 operations.QueueSql(
                     $"""
                      insert into {LedgerSchema.MembershipIntervals}
-                       (stream_key, group_id, username, member_kind, sign_up_id, signed_at, valid_during, known_during)
-                     values (?, ?, ?, ?, ?, ?::timestamptz,
+                       (stream_key, group_id, username, skeleton, member_kind, sign_up_id, signed_at, valid_during, known_during)
+                     values (?, ?, ?, ?, ?, ?, ?::timestamptz,
                        tstzrange(coalesce(?::timestamptz, '-infinity'), null, '[)'), tstzrange(?::timestamptz, null, '[)'))
                      """,
-                    s.Stream, s.GroupId, s.Username, s.Kind, s.SignUpId, Db(s.SignedAt), Db(s.SignedAt), s.RecordedAt);
+                    s.Stream, s.GroupId, s.Username, Usernames.Skeleton(s.Username), s.Kind, s.SignUpId, Db(s.SignedAt), Db(s.SignedAt), s.RecordedAt);
                 break;
             case Ended ended:
                 operations.QueueSql(
@@ -154,8 +163,8 @@ public sealed class RosterProjection : EventProjection, IBulkProjection
                        update {LedgerSchema.MembershipIntervals} set known_during = tstzrange(lower(known_during), ?::timestamptz, '[)')
                        where sign_up_id = ? and upper_inf(known_during) returning *)
                      insert into {LedgerSchema.MembershipIntervals}
-                       (stream_key, group_id, username, member_kind, sign_up_id, signed_at, ended_at, ended_by, valid_during, known_during)
-                     select stream_key, group_id, username, member_kind, sign_up_id, signed_at, ?::timestamptz, ?,
+                       (stream_key, group_id, username, skeleton, member_kind, sign_up_id, signed_at, ended_at, ended_by, valid_during, known_during)
+                     select stream_key, group_id, username, skeleton, member_kind, sign_up_id, signed_at, ?::timestamptz, ?,
                        tstzrange(lower(valid_during), ?::timestamptz, '[)'), tstzrange(?::timestamptz, null, '[)')
                      from closed
                      """,
@@ -173,8 +182,8 @@ public sealed class RosterProjection : EventProjection, IBulkProjection
                        update {LedgerSchema.MembershipIntervals} set known_during = tstzrange(lower(known_during), ?::timestamptz, '[)')
                        where sign_up_id = ? and upper_inf(known_during) returning *)
                      insert into {LedgerSchema.MembershipIntervals}
-                       (stream_key, group_id, username, member_kind, sign_up_id, signed_at, ended_at, ended_by, valid_during, known_during)
-                     select stream_key, group_id, username, member_kind, sign_up_id, ?::timestamptz, ended_at, ended_by,
+                       (stream_key, group_id, username, skeleton, member_kind, sign_up_id, signed_at, ended_at, ended_by, valid_during, known_during)
+                     select stream_key, group_id, username, skeleton, member_kind, sign_up_id, ?::timestamptz, ended_at, ended_by,
                        tstzrange(?::timestamptz, upper(valid_during), '[)'), tstzrange(?::timestamptz, null, '[)')
                      from closed
                      """,
@@ -205,7 +214,8 @@ public sealed class RosterProjection : EventProjection, IBulkProjection
                     ended.RecordedAt, ended.AssignmentId, Db(ended.EffectiveAt), Db(ended.EffectiveAt), ended.RecordedAt);
                 break;
             case Renamed renamed:
-                operations.QueueSql($"update {LedgerSchema.MembershipIntervals} set username = ? where stream_key = ?", renamed.NewName, renamed.Stream);
+                operations.QueueSql($"update {LedgerSchema.MembershipIntervals} set username = ?, skeleton = ? where stream_key = ?",
+                    renamed.NewName, Usernames.Skeleton(renamed.NewName), renamed.Stream);
                 operations.QueueSql($"update {LedgerSchema.RoleIntervals} set username = ? where stream_key = ?", renamed.NewName, renamed.Stream);
                 break;
         }
@@ -220,7 +230,7 @@ public sealed class RosterProjection : EventProjection, IBulkProjection
     {
         private sealed class Membership
         {
-            public required string Stream, GroupId, Username, Kind;
+            public required string Stream, GroupId, Username, Skeleton, Kind;
             public required Guid SignUpId;
             public DateTimeOffset? SignedAt, EndedAt;
             public string? EndedBy;
@@ -251,14 +261,16 @@ public sealed class RosterProjection : EventProjection, IBulkProjection
                 case SignedUp s:
                     Add(new Membership
                     {
-                        Stream = s.Stream, GroupId = s.GroupId, Username = s.Username, Kind = s.Kind, SignUpId = s.SignUpId, SignedAt = At(s.SignedAt),
+                        Stream = s.Stream, GroupId = s.GroupId, Username = s.Username, Skeleton = Usernames.Skeleton(s.Username), Kind = s.Kind,
+                        SignUpId = s.SignUpId, SignedAt = At(s.SignedAt),
                         Valid = TimeRange.Of(At(s.SignedAt) ?? TimeRange.MinusInfinity, null), Known = TimeRange.Of(s.RecordedAt, null),
                     });
                     break;
                 case Ended ended:
                     Supersede(ended.SignUpId, ended.RecordedAt, row => new Membership
                     {
-                        Stream = row.Stream, GroupId = row.GroupId, Username = row.Username, Kind = row.Kind, SignUpId = row.SignUpId, SignedAt = row.SignedAt,
+                        Stream = row.Stream, GroupId = row.GroupId, Username = row.Username, Skeleton = row.Skeleton, Kind = row.Kind, SignUpId = row.SignUpId,
+                        SignedAt = row.SignedAt,
                         EndedAt = At(ended.EffectiveAt), EndedBy = ended.EndedBy,
                         Valid = TimeRange.Of(row.Valid.LowerBound, At(ended.EffectiveAt)), Known = TimeRange.Of(ended.RecordedAt, null),
                     });
@@ -269,7 +281,7 @@ public sealed class RosterProjection : EventProjection, IBulkProjection
                 case Corrected c:
                     Supersede(c.SignUpId, c.RecordedAt, row => new Membership
                     {
-                        Stream = row.Stream, GroupId = row.GroupId, Username = row.Username, Kind = row.Kind, SignUpId = row.SignUpId,
+                        Stream = row.Stream, GroupId = row.GroupId, Username = row.Username, Skeleton = row.Skeleton, Kind = row.Kind, SignUpId = row.SignUpId,
                         SignedAt = At(c.SignedAt), EndedAt = row.EndedAt, EndedBy = row.EndedBy,
                         Valid = TimeRange.Of(At(c.SignedAt), row.Valid.UpperBound), Known = TimeRange.Of(c.RecordedAt, null),
                     });
@@ -290,7 +302,8 @@ public sealed class RosterProjection : EventProjection, IBulkProjection
                     });
                     break;
                 case Renamed renamed:
-                    foreach (var row in _membershipsOf.GetValueOrDefault(renamed.Stream) ?? []) row.Username = renamed.NewName;
+                    foreach (var row in _membershipsOf.GetValueOrDefault(renamed.Stream) ?? [])
+                        (row.Username, row.Skeleton) = (renamed.NewName, Usernames.Skeleton(renamed.NewName));
                     foreach (var row in _rolesOf.GetValueOrDefault(renamed.Stream) ?? []) row.Username = renamed.NewName;
                     break;
             }
@@ -341,11 +354,12 @@ public sealed class RosterProjection : EventProjection, IBulkProjection
         public override async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
         {
             await CopyAsync(connection, LedgerSchema.MembershipIntervals,
-                "stream_key, group_id, username, member_kind, sign_up_id, signed_at, ended_at, ended_by, valid_during, known_during", _memberships, (copy, row) =>
+                "stream_key, group_id, username, skeleton, member_kind, sign_up_id, signed_at, ended_at, ended_by, valid_during, known_during", _memberships, (copy, row) =>
                 {
                     copy.Write(row.Stream, NpgsqlDbType.Varchar);
                     copy.Write(row.GroupId, NpgsqlDbType.Varchar);
                     copy.Write(row.Username, NpgsqlDbType.Varchar);
+                    copy.Write(row.Skeleton, NpgsqlDbType.Varchar);
                     copy.Write(row.Kind, NpgsqlDbType.Varchar);
                     copy.Write(row.SignUpId, NpgsqlDbType.Uuid);
                     copy.WriteOrNull(row.SignedAt, NpgsqlDbType.TimestampTz);
