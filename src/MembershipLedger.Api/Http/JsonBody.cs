@@ -32,10 +32,18 @@ public sealed class JsonBody
         using var buffer = new MemoryStream();
         var chunk = new byte[8192];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        try
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBytes) return (null, TooLarge());
+            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > MaxBytes) return (null, TooLarge());
+            }
+        }
+        catch (BadHttpRequestException e)
+        {
+            // A body shorter than its Content-Length (the client went away mid-request) is the request's fault: 400, not 500.
+            return (null, Problems.Invalid("body", e.Message));
         }
         if (buffer.Length == 0)
             return allowEmpty

@@ -42,13 +42,14 @@ public static class LedgerExport
         _ => "true",
     };
 
+    /// <summary>Writes the ledger's events as NDJSON; Marten's tombstones (rows that fill the numbers of failed appends) are no events of the ledger.</summary>
     /// <returns>How many events were written.</returns>
     public static async Task<long> ExportAsync(NpgsqlDataSource db, ExportScope scope, Stream output, CancellationToken ct = default)
     {
         await using var command = db.CreateCommand(
             $"""
              select id, stream_id, version, type, data::text, timestamp, user_name, headers ->> '{EventMetadata.Source}', headers ->> '{EventMetadata.Reason}', correlation_id
-             from {Events} where {Where(scope)} order by seq_id
+             from {Events} where ({Where(scope)}) and stream_id <> '{JasperFx.Events.Tombstone.StreamKey}' order by seq_id
              """);
         switch (scope)
         {

@@ -50,7 +50,11 @@ public static class EventChain
     // Both functions are written exactly as pg_get_functiondef prints them back: Weasel compares that text with this
     // one, and any difference would have every start drop and re-create them (and with them the trigger).
 
-    /// <summary>The hash of one event row, as both the trigger and the verifier compute it.</summary>
+    /// <summary>
+    /// The hash of one event row, as both the trigger and the verifier compute it. The recording time enters as microseconds;
+    /// an infinite one (Marten's tombstones, the rows that fill the sequence numbers of a failed append, carry no time) as
+    /// its text, where the cast to microseconds would fail and with it the tombstone's write.
+    /// </summary>
     private const string RowHashSql = $"""
         CREATE OR REPLACE FUNCTION {RowHashFunction}(seq bigint, id uuid, stream text, version bigint, type text, data jsonb, headers jsonb, ts timestamp with time zone, user_name text, correlation text, causation text, tenant text)
          RETURNS bytea
@@ -58,7 +62,8 @@ public static class EventChain
          IMMUTABLE
         AS $function$
           select sha256(convert_to(jsonb_build_array(seq, id, stream, version, type, data, headers,
-            (extract(epoch from ts) * 1000000)::bigint, user_name, correlation, causation, tenant)::text, 'UTF8'))
+            case when isfinite(ts) then to_jsonb((extract(epoch from ts) * 1000000)::bigint) else to_jsonb(ts::text) end,
+            user_name, correlation, causation, tenant)::text, 'UTF8'))
         $function$;
         """;
 
