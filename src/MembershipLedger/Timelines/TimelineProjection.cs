@@ -68,6 +68,8 @@ public sealed class TimelineProjection : EventProjection, IBulkProjection
         table.AddColumn("data", "jsonb").NotNull();
         table.Indexes.Add(new IndexDefinition("ix_timeline_subject_day") { Columns = ["subject_type", "subject", "occurred_on", "seq"] });
         table.Indexes.Add(new IndexDefinition("ix_timeline_entry") { Columns = ["entry_key"] });
+        // A subject's entries of some categories (a group's activities and grants among its sign-ups).
+        table.Indexes.Add(new IndexDefinition("ix_timeline_subject_category") { Columns = ["subject_type", "subject", "category", "occurred_on"] });
         SchemaObjects.Add(table);
 
         // Which zone a group (or an activity) reads its days in, kept from its own events so a rebuild needs nothing else.

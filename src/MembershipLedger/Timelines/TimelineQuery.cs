@@ -31,6 +31,13 @@ public static class TimelineQuery
     public static Task<IReadOnlyList<TimelineEntry>> ForPersonAsync(NpgsqlDataSource db, string username, TimelineFilter filter, CancellationToken ct) =>
         ReadAsync(db, "person", username, filter, ct);
 
+    // Only the filters given enter the statement: "($5 is null or category = any($5))" cannot use an index once the
+    // statement is prepared, and a group's page asks for its activities and grants among 100k sign-ups (30 ms by a
+    // sequential scan at 90k rows; an index scan of the few rows with ix_timeline_subject_category).
+    private static string Conditions(TimelineFilter filter) =>
+        (filter.From is null ? "" : " and occurred_on >= $3") + (filter.To is null ? "" : " and occurred_on <= $4") +
+        (filter.Categories is null ? "" : " and category = any($5)");
+
     // Chronological: by day, then by instant where one is known, then in recording order. Undated entries last
     // (and only when no period is asked for: an undated fact cannot be placed in one).
     private static async Task<IReadOnlyList<TimelineEntry>> ReadAsync(
@@ -42,9 +49,7 @@ public static class TimelineQuery
                select row_number() over (order by occurred_on nulls last, occurred_at nulls first, seq, entry_key) as position,
                       seq, category, event_type, occurred_on, occurred_at, group_ids, summary, status, recorded_at, recorded_by, data::text
                from {LedgerSchema.Timeline}
-               where subject_type = $1 and subject = $2
-                 and ($3::date is null or occurred_on >= $3) and ($4::date is null or occurred_on <= $4)
-                 and ($5::text[] is null or category = any($5))) t
+               where subject_type = $1 and subject = $2{Conditions(filter)}) t
              where position > $6 order by position limit $7
              """);
         command.Parameters.Add(new NpgsqlParameter { Value = subjectType });
