@@ -26,7 +26,7 @@ public static class ImportBenchmark
             var bytes = Encoding.UTF8.GetByteCount(file);
 
             // Raw COPY first, of the very rows the import will write, into an identical table.
-            var lines = new LedgerLines(store.Options.Events.AllKnownEventTypes());
+            var lines = new LedgerLines(LedgerStore.EventTypes(store.Options.Events));
             var parsed = file.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select((l, i) => lines.Parse(i + 1, l).Line!).ToList();
             await using (var create = db.CreateCommand($"create table {LedgerSchema.Name}.copy_bench (like {LedgerSchema.Name}.mt_events including defaults)"))
                 await create.ExecuteNonQueryAsync();

@@ -31,7 +31,7 @@ public sealed class CatalogueCommand : JasperFxCommand<CatalogueInput>
         using var dataSource = NpgsqlDataSource.Create("Host=localhost");
         LedgerStore.Configure(options, dataSource, SystemClock.Instance);
         System.IO.Directory.CreateDirectory(directory);
-        foreach (var type in ((IReadOnlyEventStoreOptions)options.Events).AllKnownEventTypes().OrderBy(t => t.EventTypeName, StringComparer.Ordinal))
+        foreach (var type in LedgerStore.EventTypes((IReadOnlyEventStoreOptions)options.Events).OrderBy(t => t.EventTypeName, StringComparer.Ordinal))
         {
             var path = Path.Combine(directory, $"{type.EventTypeName}.json");
             var entry = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))!.AsObject() : new JsonObject

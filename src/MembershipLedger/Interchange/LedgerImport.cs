@@ -48,7 +48,7 @@ public static class LedgerImport
     public static async Task<ImportReport> ImportAsync(
         IDocumentStore store, TextReader reader, ImportContext context, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
-        var parser = new LedgerLines(store.Options.Events.AllKnownEventTypes());
+        var parser = new LedgerLines(LedgerStore.EventTypes(store.Options.Events));
         var lines = new List<LedgerLine>();
         var problems = new List<LineProblem>();
         var seenIds = new HashSet<Guid>();

@@ -40,8 +40,11 @@ public sealed class Tamper_evidence(LedgerApp app) : LedgerTest(app)
         Assert.Equal("tombstone", await App.ExecuteSqlAsync($"select type from {LedgerSchema.Name}.mt_events where seq_id > {last}"));
         var verification = await EventChain.VerifyAsync(App.Store);
         Assert.True(verification.Intact, verification.FirstBroken?.Detail);
-        // A tombstone is no event of the ledger: an export leaves it out.
+        // A tombstone is no event of the ledger: an export leaves it out, and an import refuses one.
         Assert.DoesNotContain("tombstone", await (await Client.GetAsync("/export")).EnsureSuccessStatusCode().Content.ReadAsStringAsync());
+        var forged = await Client.PostAsync("/imports/events", new StringContent(
+            "{\"id\":\"" + Guid.NewGuid() + "\",\"stream\":\"mt_tombstone\",\"type\":\"tombstone\",\"data\":{}}\n", System.Text.Encoding.UTF8, "application/x-ndjson"));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public class Event_catalogue(LedgerApp app) : LedgerTest(app)
 {
     private static readonly string Directory = Repository.Path("events", "catalogue");
 
-    private IReadOnlyList<IEventType> Registered => App.Store.Options.Events.AllKnownEventTypes();
+    private IReadOnlyList<IEventType> Registered => LedgerStore.EventTypes(App.Store.Options.Events);
 
     private static JsonObject Entry(string type) => JsonNode.Parse(File.ReadAllText(Path.Combine(Directory, $"{type}.json")))!.AsObject();
 
