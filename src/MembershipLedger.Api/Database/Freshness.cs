@@ -20,7 +20,7 @@ public static class Freshness
 
     public static async Task<ProjectionStanding> AwaitAsync(HttpContext http, Reads db, string projection, CancellationToken ct)
     {
-        var standing = (await AsyncProjections.CatchUpAsync(db, [projection], Bound, ct))[0];
+        var standing = (await AsyncProjections.CatchUpAsync(db, [projection], Bound, ct, unlessBeyond: AsyncProjections.FarBehind))[0];
         if (!standing.Current)
         {
             http.Response.Headers[BehindHeader] = standing.Behind.ToString(CultureInfo.InvariantCulture);

@@ -50,15 +50,20 @@ public static class AsyncProjections
         var standings = new List<ProjectionStanding>();
         foreach (var projection in projections)
         {
-            // The daemon's progression, or the last rebuild's, whichever is further; then what was recorded after it.
+            // The daemon's progression, or the last rebuild's, whichever is further; then what was recorded after it. Read
+            // by index, whatever the distance: every page that shows a history asks, and a stopped daemon must not make
+            // each ask count the events since. Sequence numbers are dense (a failed append's are filled by tombstones), so
+            // the distance is the difference; the waiting time is the first real event's (a tombstone has none).
             await using var command = db.CreateCommand(
                 $"""
                  with p as (select greatest(
                    coalesce((select last_seq_id from {LedgerSchema.Name}.mt_event_progression where name = $1), 0),
-                   coalesce((select max(async_through) from {LedgerProjections.StateTable}), 0)) as position)
-                 select p.position, count(e.seq_id), min(e.timestamp), (select coalesce(max(seq_id), 0) from {LedgerSchema.Name}.mt_events)
-                 from p left join {LedgerSchema.Name}.mt_events e on e.seq_id > p.position
-                 group by p.position
+                   coalesce((select max(async_through) from {LedgerProjections.StateTable}), 0)) as position),
+                 h as (select coalesce(max(seq_id), 0) as head from {LedgerSchema.Name}.mt_events)
+                 select p.position, greatest(h.head - p.position, 0),
+                   (select e.timestamp from {LedgerSchema.Name}.mt_events e where e.seq_id > p.position and isfinite(e.timestamp) order by e.seq_id limit 1),
+                   h.head
+                 from p, h
                  """);
             command.Parameters.Add(new NpgsqlParameter { Value = ShardOf(projection) });
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -69,20 +74,25 @@ public static class AsyncProjections
         return standings;
     }
 
+    /// <summary>Further behind than this, a projection is not about to apply the write just made: a reader need not wait for it.</summary>
+    public const long FarBehind = 1_000;
+
     /// <summary>
     /// Waits, at most <paramref name="bound"/>, for <paramref name="projections"/> to hold every event recorded before this
-    /// call (a person reading what they just wrote, a host greeting, a test), then says where each stands. The daemon
+    /// call (a person reading what they just wrote, a host greeting, a test), then says where each stands. A reader passes
+    /// <paramref name="unlessBeyond"/> (<see cref="FarBehind"/>): a projection further behind than that (its daemon stopped,
+    /// or catching up after a rebuild elsewhere) is not waited for, or every page would wait the whole bound. The daemon
     /// applies a write within milliseconds; when no node runs it, the caller gets the projections as they are, and how
     /// far behind. (Marten's own wait counts only progression rows that exist, so it returns at once before an agent first
     /// starts; a rebuild's <c>async_through</c> counts here too.)
     /// </summary>
     public static async Task<IReadOnlyList<ProjectionStanding>> CatchUpAsync(
-        NpgsqlDataSource db, IReadOnlyList<string> projections, TimeSpan bound, CancellationToken ct)
+        NpgsqlDataSource db, IReadOnlyList<string> projections, TimeSpan bound, CancellationToken ct, long? unlessBeyond = null)
     {
         var standings = await StandingAsync(db, projections, ct);
         var target = standings.Count == 0 ? 0 : standings.Max(s => s.Head);
         var until = DateTimeOffset.UtcNow + bound;
-        while (standings.Any(s => s.Position < target) && DateTimeOffset.UtcNow < until)
+        while (standings.Any(s => s.Position < target) && (unlessBeyond is not { } far || standings.All(s => s.Behind <= far)) && DateTimeOffset.UtcNow < until)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
             standings = await StandingAsync(db, projections, ct);

@@ -53,11 +53,9 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
     public async Task Killed_during_an_import_a_rebuild_an_erasure_and_concurrent_sign_ups_it_restarts_with_the_ledger_whole()
     {
         // 1. An import killed mid-way appends nothing; the same file then imports whole.
+        await using (var gate = await GateAsync(LedgerSchema.MembershipIntervals))
         await using (var import = LedgerProcess.Start(_ledger, "import", _file))
-        {
-            await import.WaitForOutputAsync("append: ", Bound);
-            await KillHoldingTheChainLockAsync(import);
-        }
+            await KillStoppedAtGateAsync(import, gate);
         Assert.Equal(0, await ScalarAsync<long>("select count(*) from ledger.mt_events"));
         var (imported, importOutput) = await LedgerProcess.RunAsync(_ledger, "import", _file);
         Assert.True(imported == 0, importOutput);
@@ -67,11 +65,13 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
         // 2. A rebuild killed mid-way: readers kept the full tables all along, and the next start finishes it.
         var before = await ProjectionsAsync();
         var members = await ScalarAsync<long>($"select count(*) from {LedgerSchema.MembershipIntervals}");
+        await using (var gate = await GateAsync(LedgerSchema.TimelineZones))
         await using (var rebuild = LedgerProcess.Start(_ledger, "rebuild"))
         {
-            await rebuild.WaitForOutputAsync("rebuild: ", Bound);
+            await WaitAtGateAsync(gate);
+            // The rebuild has emptied the roster in its transaction; readers still see every row.
             Assert.Equal(members, await ScalarAsync<long>($"select count(*) from {LedgerSchema.MembershipIntervals}"));
-            await KillHoldingTheChainLockAsync(rebuild);
+            await KillStoppedAtGateAsync(rebuild, gate);
         }
         Assert.NotNull(await ScalarAsync<string>($"select rebuild_requested from {LedgerProjections.StateTable}"));
         Assert.Equal(before, await ProjectionsAsync());
@@ -88,9 +88,12 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
 
         // 3. The host killed during an erasure: the person is either wholly erased or not at all; erasing again works.
         const string person = "Member 27";
-        var erasure = http.PostAsJsonAsync($"/people/{person}/erasure", new { reason = "Request by e-mail, ticket 1234" });
-        await host.WaitForOutputAsync("Erasure: rebuild: ", Bound);
-        await KillHoldingTheChainLockAsync(host);
+        Task<HttpResponseMessage> erasure;
+        await using (var gate = await GateAsync(LedgerSchema.TimelineZones))
+        {
+            erasure = http.PostAsJsonAsync($"/people/{person}/erasure", new { reason = "Request by e-mail, ticket 1234" });
+            await KillStoppedAtGateAsync(host, gate);
+        }
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => erasure);
         await host.DisposeAsync();
         Assert.Equal(1, await ScalarAsync<long>($"select count(*) from ledger.mt_events where data ->> 'username' = '{person}'"));
@@ -168,12 +171,15 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
         var before = await ProjectionsAsync();
         var rebuiltBefore = await ScalarAsync<DateTime?>($"select rebuilt_at from {LedgerProjections.StateTable}");
 
-        var asked = await http.PostAsJsonAsync("/admin/rebuild", new { reason = "after repairing an event" });
-        Assert.Equal(HttpStatusCode.Accepted, asked.StatusCode);
-        await host.WaitForOutputAsync("Rebuild: rebuild: ", Bound);
-        // The message is in Wolverine's durable inbox, in the ledger's own database, while the rebuild runs.
-        Assert.Equal(1, await ScalarAsync<long>("select count(*) from wolverine.wolverine_incoming_envelopes where message_type like '%rebuild-projections%' or message_type like '%RebuildProjections%'"));
-        await KillHoldingTheChainLockAsync(host);
+        await using (var gate = await GateAsync(LedgerSchema.TimelineZones))
+        {
+            var asked = await http.PostAsJsonAsync("/admin/rebuild", new { reason = "after repairing an event" });
+            Assert.Equal(HttpStatusCode.Accepted, asked.StatusCode);
+            await WaitAtGateAsync(gate);
+            // The message is in Wolverine's durable inbox, in the ledger's own database, while the rebuild runs.
+            Assert.Equal(1, await ScalarAsync<long>("select count(*) from wolverine.wolverine_incoming_envelopes where message_type like '%rebuild-projections%' or message_type like '%RebuildProjections%'"));
+            await KillStoppedAtGateAsync(host, gate);
+        }
         await host.DisposeAsync();
         Assert.Equal(before, await ProjectionsAsync());
         Assert.Equal(rebuiltBefore, await ScalarAsync<DateTime?>($"select rebuilt_at from {LedgerProjections.StateTable}"));
@@ -204,10 +210,14 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
         // A rebuild asked of the first node; the first node dies during it. Its message, in the shared inbox, passes to
         // the second node once the first is found gone.
         var rebuiltBefore = await ScalarAsync<DateTime?>($"select rebuilt_at from {LedgerProjections.StateTable}");
-        Assert.Equal(HttpStatusCode.Accepted, (await firstHttp.PostAsJsonAsync("/admin/rebuild", new { reason = "two nodes" })).StatusCode);
-        await first.WaitForOutputAsync("Rebuild: rebuild: ", Bound);
-        var killed = Stopwatch.StartNew();
-        await KillHoldingTheChainLockAsync(first);
+        var killed = new Stopwatch();
+        await using (var gate = await GateAsync(LedgerSchema.TimelineZones))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await firstHttp.PostAsJsonAsync("/admin/rebuild", new { reason = "two nodes" })).StatusCode);
+            await WaitAtGateAsync(gate);
+            killed.Start();
+            await KillStoppedAtGateAsync(first, gate);
+        }
         firstHttp.Dispose();
         await second.WaitForOutputAsync("Rebuilding the projections, as local-admin asked", Bound);
         var takenOver = killed.Elapsed;
@@ -335,7 +345,49 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
     /// Kills <paramref name="process"/>, which has said it is appending or rebuilding: its transaction holds the chain's
     /// lock. Then waits, by taking that lock itself, until PostgreSQL has rolled the killed transaction back.
     /// </summary>
-    private async Task KillHoldingTheChainLockAsync(LedgerProcess process)
+    /// <summary>
+    /// A gate for an import or a rebuild: <paramref name="table"/> held in SHARE mode by a transaction of the test. Readers
+    /// pass; the operation's first write to the table waits, mid-way, holding the chain's lock (a rebuild empties the roster
+    /// before the timeline's zones; an import appends the groups before their members' rows), however fast it runs, so the
+    /// kill lands inside it rather than racing its commit. Disposing the gate rolls its transaction back.
+    /// </summary>
+    private async Task<Gate> GateAsync(string table)
+    {
+        var connection = new NpgsqlConnection(_ledger);
+        await connection.OpenAsync();
+        var tx = await connection.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand($"lock table {table} in share mode", connection, tx))
+            await command.ExecuteNonQueryAsync();
+        return new Gate(table, connection, tx);
+    }
+
+    private sealed record Gate(string Table, NpgsqlConnection Connection, NpgsqlTransaction Transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>Until some transaction waits for the gate's table (bounded).</summary>
+    private async Task WaitAtGateAsync(Gate gate)
+    {
+        var waited = Stopwatch.StartNew();
+        while (await ScalarAsync<long>($"select count(*) from pg_locks where locktype = 'relation' and not granted and relation = '{gate.Table}'::regclass") == 0)
+            Assert.True(waited.Elapsed < Bound, $"Nothing came to wait at {gate.Table}.");
+    }
+
+    /// <summary>Once the process waits at the gate, holding the chain's lock: killed there, and the gate opened.</summary>
+    private async Task KillStoppedAtGateAsync(LedgerProcess process, Gate gate)
+    {
+        await WaitAtGateAsync(gate);
+        // The gate opens after the kill: the killed process's statement then goes on, finds its client gone before any
+        // commit, and its transaction rolls back.
+        await KillHoldingTheChainLockAsync(process, afterKill: () => gate.Transaction.RollbackAsync());
+    }
+
+    private async Task KillHoldingTheChainLockAsync(LedgerProcess process, Func<Task>? afterKill = null)
     {
         var held = await ScalarAsync<long>($"""
             select count(*) from pg_locks where locktype = 'advisory' and granted and mode = 'ExclusiveLock'
@@ -344,6 +396,7 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
             """);
         Assert.True(held == 1, "No transaction held the chain's lock when the process was killed.");
         await process.KillAsync();
+        if (afterKill is not null) await afterKill();
         await using var connection = new NpgsqlConnection(_ledger);
         await connection.OpenAsync();
         await using var tx = await connection.BeginTransactionAsync();
