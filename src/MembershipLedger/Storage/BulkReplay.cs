@@ -34,33 +34,25 @@ public abstract class BulkReplay
     /// <summary>Writes the rows into the projection's emptied tables, in <paramref name="tx"/>.</summary>
     public abstract Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct);
 
-    /// <summary>Binary COPY of <paramref name="rows"/> into <paramref name="table"/> (<paramref name="columns"/> in the order <paramref name="write"/> writes them).</summary>
-    protected static async Task CopyAsync<T>(NpgsqlConnection connection, string table, string columns, IEnumerable<T> rows,
-        Action<NpgsqlBinaryImporter, T> write, CancellationToken ct)
+    /// <summary>A column of a table a replay copies into: its name, its database type, and the row's value (null is NULL).</summary>
+    protected sealed record Column<T>(string Name, NpgsqlDbType Type, Func<T, object?> Value);
+
+    /// <summary>Binary COPY of <paramref name="rows"/> into <paramref name="table"/>, each column named beside its value.</summary>
+    protected static async Task CopyAsync<T>(NpgsqlConnection connection, string table, IEnumerable<T> rows, IReadOnlyList<Column<T>> columns,
+        CancellationToken ct)
     {
-        await using var importer = await connection.BeginBinaryImportAsync($"copy {table} ({columns}) from stdin (format binary)", ct);
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"copy {table} ({string.Join(", ", columns.Select(c => c.Name))}) from stdin (format binary)", ct);
         foreach (var row in rows)
         {
             await importer.StartRowAsync(ct);
-            write(importer, row);
+            foreach (var column in columns)
+            {
+                if (column.Value(row) is { } value) importer.Write(value, column.Type);
+                else importer.WriteNull();
+            }
         }
         await importer.CompleteAsync(ct);
-    }
-}
-
-/// <summary>Writing nullable values in a binary COPY.</summary>
-public static class CopyValues
-{
-    public static void WriteOrNull<T>(this NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type) where T : class
-    {
-        if (value is null) importer.WriteNull();
-        else importer.Write(value, type);
-    }
-
-    public static void WriteOrNull<T>(this NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type) where T : struct
-    {
-        if (value is { } v) importer.Write(v, type);
-        else importer.WriteNull();
     }
 }
 

@@ -221,53 +221,39 @@ public sealed class TimelineProjection : EventProjection, IBulkProjection
             return entries.Where(entry => entry.On is not null).Select(entry => entry.On).Min();
         }
 
+        private static readonly Column<KeyValuePair<string, string>>[] ZoneColumns =
+            [new("zone_key", NpgsqlDbType.Varchar, z => z.Key), new("time_zone", NpgsqlDbType.Varchar, z => z.Value)];
+
+        // The timeline's columns but its day, which PostgreSQL computes from the last three on the way in.
+        private static readonly Column<Entry>[] EntryColumns =
+        [
+            new("subject_type", NpgsqlDbType.Varchar, e => e.SubjectType), new("subject", NpgsqlDbType.Varchar, e => e.Subject),
+            new("entry_key", NpgsqlDbType.Varchar, e => e.Key), new("seq", NpgsqlDbType.Bigint, e => e.Seq),
+            new("category", NpgsqlDbType.Varchar, e => e.Category), new("event_type", NpgsqlDbType.Varchar, e => e.EventType),
+            new("occurred_at", NpgsqlDbType.TimestampTz, e => e.OccurredAt), new("group_ids", NpgsqlDbType.Varchar, e => e.GroupIds),
+            new("summary", NpgsqlDbType.Varchar, e => e.Summary), new("status", NpgsqlDbType.Varchar, e => e.Status),
+            new("recorded_at", NpgsqlDbType.TimestampTz, e => e.RecordedAt), new("recorded_by", NpgsqlDbType.Varchar, e => e.RecordedBy),
+            new("data", NpgsqlDbType.Jsonb, e => e.Data),
+            new("occurred_on", NpgsqlDbType.Date, e => e.On?.ToDateOnly()), new("day_at", NpgsqlDbType.TimestampTz, e => e.DayAt),
+            new("day_zone", NpgsqlDbType.Varchar, e => e.DayZone),
+        ];
+
         public override async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
         {
-            await CopyAsync(connection, LedgerSchema.TimelineZones, "zone_key, time_zone", _zones, (copy, zone) =>
-            {
-                copy.Write(zone.Key, NpgsqlDbType.Varchar);
-                copy.Write(zone.Value, NpgsqlDbType.Varchar);
-            }, ct);
-
-            const string Columns = "subject_type, subject, entry_key, seq, category, event_type, occurred_at, group_ids, summary, status, recorded_at, recorded_by, data";
+            await CopyAsync(connection, LedgerSchema.TimelineZones, _zones, ZoneColumns, ct);
+            var stored = EntryColumns.Take(EntryColumns.Length - 3).Select(c => c.Name).ToList();
             await using (var create = new NpgsqlCommand(
-                $"create temporary table timeline_replay ({string.Join(", ", Columns.Split(", ").Select(c => c + " " + TypeOf(c)))}, " +
-                "occurred_on date, day_at timestamptz, day_zone text) on commit drop", connection, tx))
+                $"create temporary table timeline_replay (like {LedgerSchema.Timeline} excluding all, day_at timestamptz, day_zone varchar) on commit drop",
+                connection, tx))
                 await create.ExecuteNonQueryAsync(ct);
-            await CopyAsync(connection, "timeline_replay", Columns + ", occurred_on, day_at, day_zone", _entries.Values, (copy, entry) =>
-            {
-                copy.Write(entry.SubjectType, NpgsqlDbType.Varchar);
-                copy.Write(entry.Subject, NpgsqlDbType.Varchar);
-                copy.Write(entry.Key, NpgsqlDbType.Varchar);
-                copy.Write(entry.Seq, NpgsqlDbType.Bigint);
-                copy.Write(entry.Category, NpgsqlDbType.Varchar);
-                copy.Write(entry.EventType, NpgsqlDbType.Varchar);
-                copy.WriteOrNull(entry.OccurredAt, NpgsqlDbType.TimestampTz);
-                copy.Write(entry.GroupIds, NpgsqlDbType.Varchar);
-                copy.Write(entry.Summary, NpgsqlDbType.Varchar);
-                copy.WriteOrNull(entry.Status, NpgsqlDbType.Varchar);
-                copy.Write(entry.RecordedAt, NpgsqlDbType.TimestampTz);
-                copy.WriteOrNull(entry.RecordedBy, NpgsqlDbType.Varchar);
-                copy.Write(entry.Data, NpgsqlDbType.Jsonb);
-                copy.WriteOrNull(entry.On?.ToDateOnly(), NpgsqlDbType.Date);
-                copy.WriteOrNull(entry.DayAt, NpgsqlDbType.TimestampTz);
-                copy.WriteOrNull(entry.DayZone, NpgsqlDbType.Text);
-            }, ct);
+            await CopyAsync(connection, "timeline_replay", _entries.Values, EntryColumns, ct);
             await using var insert = new NpgsqlCommand(
                 $"""
-                 insert into {LedgerSchema.Timeline} ({Columns}, occurred_on)
-                 select {Columns}, coalesce(occurred_on, (day_at at time zone day_zone)::date) from timeline_replay
+                 insert into {LedgerSchema.Timeline} ({string.Join(", ", stored)}, occurred_on)
+                 select {string.Join(", ", stored)}, coalesce(occurred_on, (day_at at time zone day_zone)::date) from timeline_replay
                  """, connection, tx);
             await insert.ExecuteNonQueryAsync(ct);
         }
-
-        private static string TypeOf(string column) => column switch
-        {
-            "seq" => "bigint",
-            "occurred_at" or "recorded_at" => "timestamptz",
-            "data" => "jsonb",
-            _ => "varchar",
-        };
     }
 
     private static IEnumerable<Row> Describe(IEvent e, Instant recordedAt)

@@ -176,52 +176,35 @@ public sealed class SpendTrailProjection : EventProjection, IBulkProjection
             }
         }
 
+        private static readonly Column<Row>[] EntryColumns =
+        [
+            new("seq", NpgsqlDbType.Bigint, r => r.Seq), new("ordinal", NpgsqlDbType.Integer, r => r.Ordinal),
+            new("grant_id", NpgsqlDbType.Varchar, r => r.GrantId), new("entry_type", NpgsqlDbType.Varchar, r => r.EntryType),
+            new("effective_on", NpgsqlDbType.Date, r => r.EffectiveOn), new("effective_text", NpgsqlDbType.Varchar, r => r.Entry.On.ToString()),
+            new("line_id", NpgsqlDbType.Varchar, r => r.Entry.LineId), new("category", NpgsqlDbType.Varchar, r => r.Entry.Category),
+            new("budget_delta", NpgsqlDbType.Numeric, r => r.Entry.Budget), new("spent_delta", NpgsqlDbType.Numeric, r => r.Entry.Spent),
+            new("returned_delta", NpgsqlDbType.Numeric, r => r.Entry.Returned), new("paid_amount", NpgsqlDbType.Numeric, r => r.Entry.PaidAmount),
+            new("paid_currency", NpgsqlDbType.Varchar, r => r.Entry.PaidCurrency), new("exchange_rate", NpgsqlDbType.Numeric, r => r.Entry.Rate),
+            new("payee", NpgsqlDbType.Varchar, r => r.Entry.Payee), new("description", NpgsqlDbType.Varchar, r => r.Entry.Description),
+            new("reference", NpgsqlDbType.Varchar, r => r.Entry.Reference), new("expense_id", NpgsqlDbType.Uuid, r => r.Entry.ExpenseId),
+            new("recorded_at", NpgsqlDbType.TimestampTz, r => r.RecordedAt), new("recorded_by", NpgsqlDbType.Varchar, r => r.RecordedBy),
+            new("reason", NpgsqlDbType.Varchar, r => r.Reason), new("source", NpgsqlDbType.Varchar, r => r.Source),
+            new("recorded", NpgsqlDbType.Jsonb, r => r.Recorded), new("awarded_delta", NpgsqlDbType.Numeric, r => r.Entry.Awarded),
+        ];
+
+        private static readonly Column<KeyValuePair<(string GrantId, DateOnly On, string LineKey), Day>>[] DayColumns =
+        [
+            new("grant_id", NpgsqlDbType.Varchar, d => d.Key.GrantId), new("effective_on", NpgsqlDbType.Date, d => d.Key.On),
+            new("line_key", NpgsqlDbType.Varchar, d => d.Key.LineKey), new("budget", NpgsqlDbType.Numeric, d => d.Value.Budget),
+            new("spent", NpgsqlDbType.Numeric, d => d.Value.Spent), new("returned", NpgsqlDbType.Numeric, d => d.Value.Returned),
+            new("awarded", NpgsqlDbType.Numeric, d => d.Value.Awarded), new("entries", NpgsqlDbType.Bigint, d => d.Value.Entries),
+            new("closed", NpgsqlDbType.Boolean, d => d.Value.Closed),
+        ];
+
         public override async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
         {
-            await CopyAsync(connection, LedgerSchema.GrantEntries,
-                "seq, ordinal, grant_id, entry_type, effective_on, effective_text, line_id, category, budget_delta, spent_delta, returned_delta, " +
-                "paid_amount, paid_currency, exchange_rate, payee, description, reference, expense_id, recorded_at, recorded_by, reason, source, recorded, awarded_delta",
-                _rows, (copy, row) =>
-                {
-                    var entry = row.Entry;
-                    copy.Write(row.Seq, NpgsqlDbType.Bigint);
-                    copy.Write(row.Ordinal, NpgsqlDbType.Integer);
-                    copy.Write(row.GrantId, NpgsqlDbType.Varchar);
-                    copy.Write(row.EntryType, NpgsqlDbType.Varchar);
-                    copy.Write(row.EffectiveOn, NpgsqlDbType.Date);
-                    copy.Write(entry.On.ToString(), NpgsqlDbType.Varchar);
-                    copy.WriteOrNull(entry.LineId, NpgsqlDbType.Varchar);
-                    copy.WriteOrNull(entry.Category, NpgsqlDbType.Varchar);
-                    copy.Write(entry.Budget, NpgsqlDbType.Numeric);
-                    copy.Write(entry.Spent, NpgsqlDbType.Numeric);
-                    copy.Write(entry.Returned, NpgsqlDbType.Numeric);
-                    copy.WriteOrNull(entry.PaidAmount, NpgsqlDbType.Numeric);
-                    copy.WriteOrNull(entry.PaidCurrency, NpgsqlDbType.Varchar);
-                    copy.WriteOrNull(entry.Rate, NpgsqlDbType.Numeric);
-                    copy.WriteOrNull(entry.Payee, NpgsqlDbType.Varchar);
-                    copy.WriteOrNull(entry.Description, NpgsqlDbType.Varchar);
-                    copy.WriteOrNull(entry.Reference, NpgsqlDbType.Varchar);
-                    copy.WriteOrNull(entry.ExpenseId, NpgsqlDbType.Uuid);
-                    copy.Write(row.RecordedAt, NpgsqlDbType.TimestampTz);
-                    copy.WriteOrNull(row.RecordedBy, NpgsqlDbType.Varchar);
-                    copy.WriteOrNull(row.Reason, NpgsqlDbType.Varchar);
-                    copy.WriteOrNull(row.Source, NpgsqlDbType.Varchar);
-                    copy.Write(row.Recorded, NpgsqlDbType.Jsonb);
-                    copy.Write(entry.Awarded, NpgsqlDbType.Numeric);
-                }, ct);
-            await CopyAsync(connection, LedgerSchema.GrantDays, "grant_id, effective_on, line_key, budget, spent, returned, awarded, entries, closed", _days,
-                (copy, day) =>
-                {
-                    copy.Write(day.Key.GrantId, NpgsqlDbType.Varchar);
-                    copy.Write(day.Key.On, NpgsqlDbType.Date);
-                    copy.Write(day.Key.LineKey, NpgsqlDbType.Varchar);
-                    copy.Write(day.Value.Budget, NpgsqlDbType.Numeric);
-                    copy.Write(day.Value.Spent, NpgsqlDbType.Numeric);
-                    copy.Write(day.Value.Returned, NpgsqlDbType.Numeric);
-                    copy.Write(day.Value.Awarded, NpgsqlDbType.Numeric);
-                    copy.Write(day.Value.Entries, NpgsqlDbType.Bigint);
-                    copy.Write(day.Value.Closed, NpgsqlDbType.Boolean);
-                }, ct);
+            await CopyAsync(connection, LedgerSchema.GrantEntries, _rows, EntryColumns, ct);
+            await CopyAsync(connection, LedgerSchema.GrantDays, _days, DayColumns, ct);
         }
     }
 

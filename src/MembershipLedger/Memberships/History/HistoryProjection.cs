@@ -119,25 +119,19 @@ public sealed class HistoryProjection : EventProjection, IBulkProjection
             rows.Add(entry);
         }
 
+        private static readonly Column<Entry>[] Columns =
+        [
+            new("seq", NpgsqlDbType.Bigint, r => r.Seq), new("event_id", NpgsqlDbType.Uuid, r => r.EventId),
+            new("stream_key", NpgsqlDbType.Varchar, r => r.Stream), new("group_id", NpgsqlDbType.Varchar, r => r.GroupId),
+            new("username", NpgsqlDbType.Varchar, r => r.Username), new("event_type", NpgsqlDbType.Varchar, r => r.EventType),
+            new("effective_at", NpgsqlDbType.TimestampTz, r => r.EffectiveAt), new("recorded_at", NpgsqlDbType.TimestampTz, r => r.RecordedAt),
+            new("recorded_by", NpgsqlDbType.Varchar, r => r.RecordedBy), new("reason", NpgsqlDbType.Varchar, r => r.Reason),
+            new("source", NpgsqlDbType.Varchar, r => r.Source), new("correlation_id", NpgsqlDbType.Varchar, r => r.CorrelationId),
+            new("data", NpgsqlDbType.Jsonb, r => r.Data),
+        ];
+
         public override Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct) =>
-            CopyAsync(connection, LedgerSchema.History,
-                "seq, event_id, stream_key, group_id, username, event_type, effective_at, recorded_at, recorded_by, reason, source, correlation_id, data", _rows,
-                (copy, row) =>
-                {
-                    copy.Write(row.Seq, NpgsqlDbType.Bigint);
-                    copy.Write(row.EventId, NpgsqlDbType.Uuid);
-                    copy.Write(row.Stream, NpgsqlDbType.Varchar);
-                    copy.Write(row.GroupId, NpgsqlDbType.Varchar);
-                    copy.WriteOrNull(row.Username, NpgsqlDbType.Varchar);
-                    copy.Write(row.EventType, NpgsqlDbType.Varchar);
-                    copy.WriteOrNull(row.EffectiveAt, NpgsqlDbType.TimestampTz);
-                    copy.Write(row.RecordedAt, NpgsqlDbType.TimestampTz);
-                    copy.WriteOrNull(row.RecordedBy, NpgsqlDbType.Varchar);
-                    copy.WriteOrNull(row.Reason, NpgsqlDbType.Varchar);
-                    copy.WriteOrNull(row.Source, NpgsqlDbType.Varchar);
-                    copy.WriteOrNull(row.CorrelationId, NpgsqlDbType.Varchar);
-                    copy.Write(row.Data, NpgsqlDbType.Jsonb);
-                }, ct);
+            CopyAsync(connection, LedgerSchema.History, _rows, Columns, ct);
     }
 
     private sealed record Row(string GroupId, string? Username, Instant? EffectiveAt);

@@ -351,37 +351,29 @@ public sealed class RosterProjection : EventProjection, IBulkProjection
             return rows;
         }
 
+        private static readonly Column<Membership>[] MembershipColumns =
+        [
+            new("stream_key", NpgsqlDbType.Varchar, r => r.Stream), new("group_id", NpgsqlDbType.Varchar, r => r.GroupId),
+            new("username", NpgsqlDbType.Varchar, r => r.Username), new("skeleton", NpgsqlDbType.Varchar, r => r.Skeleton),
+            new("member_kind", NpgsqlDbType.Varchar, r => r.Kind), new("sign_up_id", NpgsqlDbType.Uuid, r => r.SignUpId),
+            new("signed_at", NpgsqlDbType.TimestampTz, r => r.SignedAt), new("ended_at", NpgsqlDbType.TimestampTz, r => r.EndedAt),
+            new("ended_by", NpgsqlDbType.Varchar, r => r.EndedBy), new("valid_during", NpgsqlDbType.TimestampTzRange, r => r.Valid.ToNpgsql()),
+            new("known_during", NpgsqlDbType.TimestampTzRange, r => r.Known.ToNpgsql()),
+        ];
+
+        private static readonly Column<Role>[] RoleColumns =
+        [
+            new("stream_key", NpgsqlDbType.Varchar, r => r.Stream), new("group_id", NpgsqlDbType.Varchar, r => r.GroupId),
+            new("username", NpgsqlDbType.Varchar, r => r.Username), new("assignment_id", NpgsqlDbType.Uuid, r => r.AssignmentId),
+            new("role", NpgsqlDbType.Varchar, r => r.Kind), new("title", NpgsqlDbType.Varchar, r => r.Title),
+            new("effective_from", NpgsqlDbType.TimestampTz, r => r.EffectiveFrom), new("ended_at", NpgsqlDbType.TimestampTz, r => r.EndedAt),
+            new("valid_during", NpgsqlDbType.TimestampTzRange, r => r.Valid.ToNpgsql()), new("known_during", NpgsqlDbType.TimestampTzRange, r => r.Known.ToNpgsql()),
+        ];
+
         public override async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
         {
-            await CopyAsync(connection, LedgerSchema.MembershipIntervals,
-                "stream_key, group_id, username, skeleton, member_kind, sign_up_id, signed_at, ended_at, ended_by, valid_during, known_during", _memberships, (copy, row) =>
-                {
-                    copy.Write(row.Stream, NpgsqlDbType.Varchar);
-                    copy.Write(row.GroupId, NpgsqlDbType.Varchar);
-                    copy.Write(row.Username, NpgsqlDbType.Varchar);
-                    copy.Write(row.Skeleton, NpgsqlDbType.Varchar);
-                    copy.Write(row.Kind, NpgsqlDbType.Varchar);
-                    copy.Write(row.SignUpId, NpgsqlDbType.Uuid);
-                    copy.WriteOrNull(row.SignedAt, NpgsqlDbType.TimestampTz);
-                    copy.WriteOrNull(row.EndedAt, NpgsqlDbType.TimestampTz);
-                    copy.WriteOrNull(row.EndedBy, NpgsqlDbType.Varchar);
-                    copy.Write(row.Valid.ToNpgsql(), NpgsqlDbType.TimestampTzRange);
-                    copy.Write(row.Known.ToNpgsql(), NpgsqlDbType.TimestampTzRange);
-                }, ct);
-            await CopyAsync(connection, LedgerSchema.RoleIntervals,
-                "stream_key, group_id, username, assignment_id, role, title, effective_from, ended_at, valid_during, known_during", _roles, (copy, row) =>
-                {
-                    copy.Write(row.Stream, NpgsqlDbType.Varchar);
-                    copy.Write(row.GroupId, NpgsqlDbType.Varchar);
-                    copy.Write(row.Username, NpgsqlDbType.Varchar);
-                    copy.Write(row.AssignmentId, NpgsqlDbType.Uuid);
-                    copy.Write(row.Kind, NpgsqlDbType.Varchar);
-                    copy.WriteOrNull(row.Title, NpgsqlDbType.Varchar);
-                    copy.WriteOrNull(row.EffectiveFrom, NpgsqlDbType.TimestampTz);
-                    copy.WriteOrNull(row.EndedAt, NpgsqlDbType.TimestampTz);
-                    copy.Write(row.Valid.ToNpgsql(), NpgsqlDbType.TimestampTzRange);
-                    copy.Write(row.Known.ToNpgsql(), NpgsqlDbType.TimestampTzRange);
-                }, ct);
+            await CopyAsync(connection, LedgerSchema.MembershipIntervals, _memberships, MembershipColumns, ct);
+            await CopyAsync(connection, LedgerSchema.RoleIntervals, _roles, RoleColumns, ct);
         }
     }
 
