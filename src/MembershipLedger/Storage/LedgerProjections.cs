@@ -35,9 +35,11 @@ public sealed record DeadLetter(long Sequence, Guid EventId, string StreamKey, s
 /// <item>A projection that cannot apply an event (a poison event) does not stop: the event is recorded as a dead letter
 /// with the error, and the replay goes on.</item>
 /// </list>
-/// The replay runs the very projections Marten runs on <c>SaveChanges</c> (<c>BuildForInline</c>), so a rebuilt table is
-/// what the inline path would have written; the asynchronous ones (history, timeline) are replayed the same way, in the
-/// same transaction, and kept apart from Marten's daemon by the rules in <see cref="AsyncProjections"/>.
+/// The projections with tables of their own (roster, history, timeline, spend trail) replay in memory and are copied in
+/// at the end (<see cref="IBulkProjection"/>: the same reading of each event as their statements, applied to rows); the
+/// documents (groups, activities, grants, statements, account names) replay through the very projections Marten runs on
+/// <c>SaveChanges</c> (<c>BuildForInline</c>). The asynchronous ones (history, timeline) are rebuilt in the same
+/// transaction and kept apart from Marten's daemon by the rules in <see cref="AsyncProjections"/>.
 /// </summary>
 public static class LedgerProjections
 {
