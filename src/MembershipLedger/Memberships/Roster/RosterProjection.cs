@@ -157,17 +157,7 @@ public sealed class RosterProjection : EventProjection, IBulkProjection
                     s.Stream, s.GroupId, s.Username, Usernames.Skeleton(s.Username), s.Kind, s.SignUpId, Db(s.SignedAt), Db(s.SignedAt), s.RecordedAt);
                 break;
             case Ended ended:
-                operations.QueueSql(
-                    $"""
-                     with closed as (
-                       update {LedgerSchema.MembershipIntervals} set known_during = tstzrange(lower(known_during), ?::timestamptz, '[)')
-                       where sign_up_id = ? and upper_inf(known_during) returning *)
-                     insert into {LedgerSchema.MembershipIntervals}
-                       (stream_key, group_id, username, skeleton, member_kind, sign_up_id, signed_at, ended_at, ended_by, valid_during, known_during)
-                     select stream_key, group_id, username, skeleton, member_kind, sign_up_id, signed_at, ?::timestamptz, ?,
-                       tstzrange(lower(valid_during), ?::timestamptz, '[)'), tstzrange(?::timestamptz, null, '[)')
-                     from closed
-                     """,
+                operations.QueueSql(EndMembershipSql,
                     ended.RecordedAt, ended.SignUpId, Db(ended.EffectiveAt), ended.EndedBy, Db(ended.EffectiveAt), ended.RecordedAt);
                 break;
             case Retracted r:
@@ -176,18 +166,7 @@ public sealed class RosterProjection : EventProjection, IBulkProjection
                     r.RecordedAt, r.SignUpId);
                 break;
             case Corrected c:
-                operations.QueueSql(
-                    $"""
-                     with closed as (
-                       update {LedgerSchema.MembershipIntervals} set known_during = tstzrange(lower(known_during), ?::timestamptz, '[)')
-                       where sign_up_id = ? and upper_inf(known_during) returning *)
-                     insert into {LedgerSchema.MembershipIntervals}
-                       (stream_key, group_id, username, skeleton, member_kind, sign_up_id, signed_at, ended_at, ended_by, valid_during, known_during)
-                     select stream_key, group_id, username, skeleton, member_kind, sign_up_id, ?::timestamptz, ended_at, ended_by,
-                       tstzrange(?::timestamptz, upper(valid_during), '[)'), tstzrange(?::timestamptz, null, '[)')
-                     from closed
-                     """,
-                    c.RecordedAt, c.SignUpId, Db(c.SignedAt), Db(c.SignedAt), c.RecordedAt);
+                operations.QueueSql(CorrectSignatureSql, c.RecordedAt, c.SignUpId, Db(c.SignedAt), Db(c.SignedAt), c.RecordedAt);
                 break;
             case Designated d:
                 operations.QueueSql(
@@ -200,18 +179,7 @@ public sealed class RosterProjection : EventProjection, IBulkProjection
                     d.Stream, d.GroupId, d.Username, d.AssignmentId, d.Role, SqlValue.OrNull(d.Title), Db(d.EffectiveFrom), Db(d.EffectiveFrom), d.RecordedAt);
                 break;
             case RoleClosed ended:
-                operations.QueueSql(
-                    $"""
-                     with closed as (
-                       update {LedgerSchema.RoleIntervals} set known_during = tstzrange(lower(known_during), ?::timestamptz, '[)')
-                       where assignment_id = ? and upper_inf(known_during) returning *)
-                     insert into {LedgerSchema.RoleIntervals}
-                       (stream_key, group_id, username, assignment_id, role, title, effective_from, ended_at, valid_during, known_during)
-                     select stream_key, group_id, username, assignment_id, role, title, effective_from, ?::timestamptz,
-                       tstzrange(lower(valid_during), ?::timestamptz, '[)'), tstzrange(?::timestamptz, null, '[)')
-                     from closed
-                     """,
-                    ended.RecordedAt, ended.AssignmentId, Db(ended.EffectiveAt), Db(ended.EffectiveAt), ended.RecordedAt);
+                operations.QueueSql(EndRoleSql, ended.RecordedAt, ended.AssignmentId, Db(ended.EffectiveAt), Db(ended.EffectiveAt), ended.RecordedAt);
                 break;
             case Renamed renamed:
                 operations.QueueSql($"update {LedgerSchema.MembershipIntervals} set username = ?, skeleton = ? where stream_key = ?",
@@ -222,6 +190,39 @@ public sealed class RosterProjection : EventProjection, IBulkProjection
 
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// A new belief superseding the believed rows of one key (parameters: the recording time, the key, then the successor's
+    /// own): each row is closed at the recording time and followed by the successor <paramref name="successor"/> selects
+    /// from it. The in-memory applier's <c>Supersede</c> does the same to rows.
+    /// </summary>
+    private static string SupersedeSql(string table, string key, string columns, string successor) =>
+        $"""
+         with closed as (
+           update {table} set known_during = tstzrange(lower(known_during), ?::timestamptz, '[)')
+           where {key} = ? and upper_inf(known_during) returning *)
+         insert into {table} ({columns})
+         select {successor} from closed
+         """;
+
+    private const string MembershipColumns =
+        "stream_key, group_id, username, skeleton, member_kind, sign_up_id, signed_at, ended_at, ended_by, valid_during, known_during";
+
+    // Ended: the believed span closes at the ending (parameters: the ending, how, the ending again, the recording time).
+    private static readonly string EndMembershipSql = SupersedeSql(LedgerSchema.MembershipIntervals, "sign_up_id", MembershipColumns,
+        "stream_key, group_id, username, skeleton, member_kind, sign_up_id, signed_at, ?::timestamptz, ?, " +
+        "tstzrange(lower(valid_during), ?::timestamptz, '[)'), tstzrange(?::timestamptz, null, '[)')");
+
+    // Corrected: the span starts at the corrected signature (parameters: the signature twice, the recording time).
+    private static readonly string CorrectSignatureSql = SupersedeSql(LedgerSchema.MembershipIntervals, "sign_up_id", MembershipColumns,
+        "stream_key, group_id, username, skeleton, member_kind, sign_up_id, ?::timestamptz, ended_at, ended_by, " +
+        "tstzrange(?::timestamptz, upper(valid_during), '[)'), tstzrange(?::timestamptz, null, '[)')");
+
+    // A role ended (parameters: the ending twice, the recording time).
+    private static readonly string EndRoleSql = SupersedeSql(LedgerSchema.RoleIntervals, "assignment_id",
+        "stream_key, group_id, username, assignment_id, role, title, effective_from, ended_at, valid_during, known_during",
+        "stream_key, group_id, username, assignment_id, role, title, effective_from, ?::timestamptz, " +
+        "tstzrange(lower(valid_during), ?::timestamptz, '[)'), tstzrange(?::timestamptz, null, '[)')");
 
     public BulkReplay StartReplay() => new Replay();
 
