@@ -271,7 +271,8 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
         // The node running the history projection is killed; the survivor takes writes at once, and its reads say how
         // far behind the projections are until it has taken them over and caught up.
         const string projection = "history";
-        var doomed = running[projection];
+        // Read again now: the leader may have moved a projection since the assignments were first read.
+        var doomed = (await RunnersAsync())[projection];
         var (dead, _) = nodes[doomed];
         var (survivor, http) = nodes.Single(n => n.Key != doomed).Value;
         var killed = Stopwatch.StartNew();
