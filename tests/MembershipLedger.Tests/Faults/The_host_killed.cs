@@ -68,7 +68,7 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
         // 2. A rebuild killed mid-way: readers kept the full tables all along, and the next start finishes it.
         var before = await ProjectionsAsync();
         var members = await ScalarAsync<long>($"select count(*) from {LedgerSchema.MembershipIntervals}");
-        await using (var gate = await GateAsync(LedgerSchema.TimelineZones))
+        await using (var gate = await GateAsync(LedgerSchema.RoleIntervals))
         await using (var rebuild = LedgerProcess.Start(_ledger, "rebuild"))
         {
             await WaitAtGateAsync(gate);
@@ -92,7 +92,7 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
         // 3. The host killed during an erasure: the person is either wholly erased or not at all; erasing again works.
         const string person = "Member 27";
         Task<HttpResponseMessage> erasure;
-        await using (var gate = await GateAsync(LedgerSchema.TimelineZones))
+        await using (var gate = await GateAsync(LedgerSchema.RoleIntervals))
         {
             erasure = http.PostAsJsonAsync($"/people/{person}/erasure", new { reason = "Request by e-mail, ticket 1234" });
             await KillStoppedAtGateAsync(host, gate);
@@ -174,7 +174,7 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
         var before = await ProjectionsAsync();
         var rebuiltBefore = await ScalarAsync<DateTime?>($"select rebuilt_at from {LedgerProjections.StateTable}");
 
-        await using (var gate = await GateAsync(LedgerSchema.TimelineZones))
+        await using (var gate = await GateAsync(LedgerSchema.RoleIntervals))
         {
             var asked = await http.PostAsJsonAsync("/admin/rebuild", new { reason = "after repairing an event" });
             Assert.Equal(HttpStatusCode.Accepted, asked.StatusCode);
@@ -214,7 +214,7 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
         // the second node once the first is found gone.
         var rebuiltBefore = await ScalarAsync<DateTime?>($"select rebuilt_at from {LedgerProjections.StateTable}");
         var killed = new Stopwatch();
-        await using (var gate = await GateAsync(LedgerSchema.TimelineZones))
+        await using (var gate = await GateAsync(LedgerSchema.RoleIntervals))
         {
             Assert.Equal(HttpStatusCode.Accepted, (await firstHttp.PostAsJsonAsync("/admin/rebuild", new { reason = "two nodes" })).StatusCode);
             await WaitAtGateAsync(gate);
@@ -351,9 +351,10 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
     /// </summary>
     /// <summary>
     /// A gate for an import or a rebuild: <paramref name="table"/> held in SHARE mode by a transaction of the test. Readers
-    /// pass; the operation's first write to the table waits, mid-way, holding the chain's lock (a rebuild empties the roster
-    /// before the timeline's zones; an import appends the groups before their members' rows), however fast it runs, so the
-    /// kill lands inside it rather than racing its commit. Disposing the gate rolls its transaction back.
+    /// pass; the operation's first write to the table waits, mid-way, holding the chain's lock (a rebuild empties the
+    /// memberships before the roles; an import appends the groups before their members' rows), however fast it runs, so the
+    /// kill lands inside it rather than racing its commit. The tables are ones the daemon never writes (it would wait at
+    /// the gate too, and be taken for the operation). Disposing the gate rolls its transaction back.
     /// </summary>
     private async Task<Gate> GateAsync(string table)
     {
@@ -374,12 +375,17 @@ public sealed class The_host_killed(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    /// <summary>Until some transaction waits for the gate's table (bounded).</summary>
+    /// <summary>Until the transaction holding the chain's lock waits for the gate's table (bounded).</summary>
     private async Task WaitAtGateAsync(Gate gate)
     {
         var waited = Stopwatch.StartNew();
-        while (await ScalarAsync<long>($"select count(*) from pg_locks where locktype = 'relation' and not granted and relation = '{gate.Table}'::regclass") == 0)
-            Assert.True(waited.Elapsed < Bound, $"Nothing came to wait at {gate.Table}.");
+        while (await ScalarAsync<long>($"""
+                   select count(*) from pg_locks waiting join pg_locks chain on chain.pid = waiting.pid
+                   where waiting.locktype = 'relation' and not waiting.granted and waiting.relation = '{gate.Table}'::regclass
+                     and chain.locktype = 'advisory' and chain.granted and chain.mode = 'ExclusiveLock'
+                     and ((chain.classid::bigint << 32) | chain.objid::bigint) = {EventChain.ChainLock}
+                   """) == 0)
+            Assert.True(waited.Elapsed < Bound, $"Nothing holding the chain's lock came to wait at {gate.Table}.");
     }
 
     /// <summary>Once the process waits at the gate, holding the chain's lock: killed there, and the gate opened.</summary>
