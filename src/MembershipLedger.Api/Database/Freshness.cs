@@ -18,9 +18,13 @@ public static class Freshness
     /// <summary>Long enough for the daemon to apply a write made just before; short enough that a stopped daemon costs little.</summary>
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(1);
 
+    /// <summary>Where <paramref name="projection"/> stands after waiting, at most <see cref="Bound"/>, for what was recorded before (not for a backlog).</summary>
+    public static async Task<ProjectionStanding> StandingAsync(Npgsql.NpgsqlDataSource db, string projection, CancellationToken ct) =>
+        (await AsyncProjections.CatchUpAsync(db, [projection], Bound, ct, unlessBeyond: AsyncProjections.FarBehind))[0];
+
     public static async Task<ProjectionStanding> AwaitAsync(HttpContext http, Reads db, string projection, CancellationToken ct)
     {
-        var standing = (await AsyncProjections.CatchUpAsync(db, [projection], Bound, ct, unlessBeyond: AsyncProjections.FarBehind))[0];
+        var standing = await StandingAsync(db, projection, ct);
         if (!standing.Current)
         {
             http.Response.Headers[BehindHeader] = standing.Behind.ToString(CultureInfo.InvariantCulture);

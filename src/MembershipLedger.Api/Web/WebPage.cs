@@ -36,8 +36,7 @@ public abstract class WebPage : ComponentBase
     /// returns the sentence that says how far behind it still is, or null when it is current.
     /// </summary>
     protected async Task<string?> BehindAsync(Npgsql.NpgsqlDataSource db, string projection, string what) =>
-        Database.Freshness.Describe((await Storage.AsyncProjections.CatchUpAsync(db, [projection], Database.Freshness.Bound, default,
-                unlessBeyond: Storage.AsyncProjections.FarBehind))[0], what,
+        Database.Freshness.Describe(await Database.Freshness.StandingAsync(db, projection, default), what,
             Http!.RequestServices.GetRequiredService<IClock>().GetCurrentInstant());
 
     /// <summary>Whether the signed-in person may record for these groups: the pages show write actions only then.</summary>

@@ -34,7 +34,7 @@ public sealed partial class AccountNameProjection : Marten.Events.Projections.Ev
         if (e.Data is AccountRenamed r)
         {
             // The stream is "group:name" under the name the person had when their history began; it keeps that key.
-            var streamName = e.StreamKey![(r.GroupId.Length + 1)..];
+            var streamName = Affiliation.NameOf(e.StreamKey!);
             operations.Store(new AccountName(r.NewName, streamName, null), new AccountName(r.FormerName, streamName, r.NewName));
         }
         return ValueTask.CompletedTask;

@@ -110,7 +110,8 @@ public static class Erasure
             session.QueueSql($"update {LedgerSchema.Name}.mt_events set stream_id = ? where stream_id = ?", renamed, stream);
             session.QueueSql($"delete from {LedgerSchema.Name}.mt_streams where id = ?", stream);
         }
-        foreach (var name in names) session.Delete<AccountName>(name);
+        // The names' rename records are a projection (AccountNameProjection): the rebuild below writes them from the
+        // rewritten events, under the pseudonym.
 
         session.LastModifiedBy = request.RecordedBy;
         session.CorrelationId = request.CorrelationId;

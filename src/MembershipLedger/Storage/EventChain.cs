@@ -24,8 +24,9 @@ namespace MembershipLedger.Storage;
 /// The chain has one head, and two transactions must not both extend it from the same link: extending it takes a
 /// transaction-scoped advisory lock (<see cref="HeadLock"/>). The trigger that does it is a deferred constraint trigger,
 /// so it runs as its transaction commits: the lock is held for the chaining and the commit itself, not while the
-/// appending transaction still writes its projections and waits on its client. Concurrent writers serialize for a
-/// fraction of a millisecond each, not for their whole transaction (docs/benchmarks.md, "Concurrent sign-ups").
+/// appending transaction still writes its projections and waits on its client. Concurrent writers take turns for their
+/// link and their commit's flush (about a millisecond each on the benchmark machine), not for their whole transaction;
+/// that turn is what limits 32 concurrent writers (docs/benchmarks.md, "Concurrent sign-ups").
 /// A second, ordinary trigger takes the append lock (<see cref="ChainLock"/>) in shared mode at the event's insert:
 /// appends do not wait for one another, but an import or a rebuild, holding it exclusively, keeps them all out.
 /// </para>

@@ -10,9 +10,10 @@ namespace MembershipLedger.Storage;
 /// Queues a SQL statement in a session's batch, as Marten's <c>QueueSqlCommand</c> does, more cheaply.
 /// <para>
 /// Why not <c>QueueSqlCommand</c>: for every statement it splits the text at its placeholders again and looks each
-/// value's database type up in a table behind a lock; a rebuild queues hundreds of thousands of statements, and that
-/// work was most of its time when profiled (docs/benchmarks.md, "Rebuilding the projections"). Here the text is split
-/// once per distinct text, and Npgsql infers each value's type itself (the statements cast where it matters).
+/// value's database type up in a table behind a lock. When a rebuild still queued a statement per event and projection,
+/// that work was most of its time (docs/benchmarks.md, "NDJSON import and rebuilding the projections"); every write, an
+/// import and the daemon still queue them. Here the text is split once per distinct text, and Npgsql infers each value's
+/// type itself (the statements cast where it matters).
 /// </para>
 /// The values are bound in order; null is SQL null.
 /// </summary>
