@@ -52,11 +52,15 @@ public static class LedgerHost
         builder.Services.AddSingleton<LedgerChanges>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LedgerChanges>());
         builder.Services.AddSingleton<AnswerCache>();
+        builder.Services.AddSingleton<ChainSealer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ChainSealer>());
         builder.Services.AddSingleton(_ => LedgerStore.CreateDataSource(connectionString));
         builder.Services.AddMarten(services =>
             {
                 var options = new StoreOptions();
-                LedgerStore.Configure(options, services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<IClock>());
+                LedgerStore.Configure(options, services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<IClock>(),
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger("Marten.Daemon.Wakeup"));
+                options.Listeners.Add(services.GetRequiredService<ChainSealer>().Listener);
                 return options;
             })
             .UseLightweightSessions()

@@ -110,6 +110,8 @@ public static class BenchLedger
         // the history and the timeline. Measured before it is done, the loads would share the cores with its catching up,
         // and every page would say (and wait on) a timeline behind, which no ledger in use is.
         var store = app.Services.GetRequiredService<Marten.IDocumentStore>();
+        // Appended without a host, its events wait to be sealed, as a ledger in use would have had them sealed long ago.
+        await EventChain.SealAsync(store);
         var standings = await AsyncProjections.CatchUpAsync(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), AsyncProjections.Names(store),
             TimeSpan.FromMinutes(10), default);
         if (standings.FirstOrDefault(s => !s.Current) is { } behind)

@@ -135,6 +135,8 @@ public static class LedgerImport
                 progress?.Report(new ImportProgress("append", done, fresh.Count));
             }
         }
+        // What the import wrote is sealed before it answers, in its own transaction (no append is waiting to be sealed meanwhile: they wait on the import).
+        await EventChain.SealWithinAsync(connection, tx, ct);
         await using (var head = new NpgsqlCommand($"select coalesce(max(seq_id), 0) from {LedgerSchema.Name}.mt_events", connection, tx))
             await LedgerProjections.StampAsync(connection, tx, (long)(await head.ExecuteScalarAsync(ct))!, rebuilt: false, ct);
         await tx.CommitAsync(ct);

@@ -77,6 +77,10 @@ public static class Erasure
         await using var connection = await LedgerStore.OpenConnectionAsync(store, ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
+        // Appends wait from here (the rebuild below needs it too), and every event is sealed before any is rewritten: the
+        // chain keeps the hash each had as appended, and the amendment below names the erasure that changed it.
+        await EventChain.LockAppendsAsync(connection, tx, ct);
+        await EventChain.SealWithinAsync(connection, tx, ct);
         var names = new HashSet<string>(StringComparer.Ordinal) { request.Username };
         // A renamed person's events carry every name they had: follow the renames both ways.
         foreach (var rename in await session.Events.QueryRawEventDataOnly<AccountRenamed>().ToListAsync(ct))

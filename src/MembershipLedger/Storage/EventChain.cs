@@ -11,31 +11,40 @@ using Weasel.Postgresql.Triggers;
 namespace MembershipLedger.Storage;
 
 /// <summary>
-/// Tamper evidence: every row of Marten's event table is chained to the one before it by a SHA-256 hash, written
-/// by a trigger on the event table, so in the very transaction that appends the event, whichever path appended it
-/// (a session, the bulk COPY of an import, SQL by hand). <c>row_hash</c> covers every column Marten writes once;
-/// <c>chain_hash</c> = SHA-256(previous chain_hash ‖ sealed row hash). <see cref="VerifyAsync"/> recomputes both.
+/// Tamper evidence: every row of Marten's event table is chained to the one sealed before it by a SHA-256 hash.
+/// <c>row_hash</c> covers every column Marten writes once; <c>chain_hash</c> = SHA-256(previous chain_hash ‖ sealed row
+/// hash). <see cref="VerifyAsync"/> recomputes both.
+/// <para>
+/// Sealing happens just after commit, in batches, by one sealer at a time (<see cref="SealAsync(NpgsqlDataSource, bool, CancellationToken)"/>,
+/// run by <see cref="ChainSealer"/> on every host). A trigger on the event table notes every appended row in
+/// <see cref="PendingTable"/> in the appending transaction, whichever path appended it (a session, the COPY of an
+/// import, SQL by hand); the sealer links the noted rows in order of their sequence numbers and removes the notes.
+/// Appending transactions therefore never wait for one another: earlier versions extended the chain in each appending
+/// transaction, under one lock held through its commit's flush, and 32 concurrent writers queued on it
+/// (docs/benchmarks.md, "Concurrent sign-ups"). What that costs is a window: an event is proved from its sealing on,
+/// milliseconds after its commit; a row changed or removed by hand before then leaves no trace (docs/operations.md).
+/// An import and an erasure seal inside their own transaction, so what they wrote is sealed when they answer.
+/// </para>
 /// <para>
 /// Erasing personal data rewrites rows on purpose. The erasure then records each rewritten row's new hash beside the
 /// sealed one, naming the erasure event that did it; the chain itself stays over the sealed hashes, so it still
 /// proves the order and the count of every event ever appended.
 /// </para>
 /// <para>
-/// The chain has one head, and two transactions must not both extend it from the same link: extending it takes a
-/// transaction-scoped advisory lock (<see cref="HeadLock"/>). The trigger that does it is a deferred constraint trigger,
-/// so it runs as its transaction commits: the lock is held for the chaining and the commit itself, not while the
-/// appending transaction still writes its projections and waits on its client. Concurrent writers take turns for their
-/// link and their commit's flush (about a millisecond each on the benchmark machine), not for their whole transaction;
-/// that turn is what limits 32 concurrent writers (docs/benchmarks.md, "Concurrent sign-ups").
-/// A second, ordinary trigger takes the append lock (<see cref="ChainLock"/>) in shared mode at the event's insert:
-/// appends do not wait for one another, but an import or a rebuild, holding it exclusively, keeps them all out.
+/// The same trigger takes the append lock (<see cref="ChainLock"/>) in shared mode: appends do not wait for one another,
+/// but an import, a rebuild or an erasure, holding it exclusively, keeps them all out.
 /// </para>
 /// </summary>
 public static class EventChain
 {
     public const string Table = LedgerSchema.Name + ".event_chain";
+
+    /// <summary>The appended events not yet sealed: their sequence numbers, written by the append's own transaction.</summary>
+    public const string PendingTable = LedgerSchema.Name + ".event_chain_pending";
+
     private const string RowHashFunction = LedgerSchema.Name + ".event_row_hash";
-    private const string TriggerFunction = LedgerSchema.Name + ".chain_event";
+    private const string NoteFunction = LedgerSchema.Name + ".note_appended_events";
+    private const string SealFunction = LedgerSchema.Name + ".seal_events";
 
     /// <summary>
     /// The append lock (an arbitrary constant): every appending transaction holds it shared until it ends; an import, a
@@ -43,18 +52,19 @@ public static class EventChain
     /// </summary>
     public const string ChainLock = "7305112024";
 
-    /// <summary>The chain's head (an arbitrary constant): held by the committing transaction that extends it.</summary>
+    /// <summary>The chain's head (an arbitrary constant): held by the one transaction sealing at a time.</summary>
     public const string HeadLock = "7305112026";
 
-    private const string ShareFunction = LedgerSchema.Name + ".share_append_lock";
+    /// <summary>The most events one sealing pass links: a long backlog (after an outage) is sealed in several commits.</summary>
+    public const int SealBatch = 5_000;
 
-    // Both functions are written exactly as pg_get_functiondef prints them back: Weasel compares that text with this
+    // The functions are written exactly as pg_get_functiondef prints them back: Weasel compares that text with this
     // one, and any difference would have every start drop and re-create them (and with them the trigger).
 
     /// <summary>
-    /// The hash of one event row, as both the trigger and the verifier compute it. The recording time enters as microseconds;
+    /// The hash of one event row, as both the sealer and the verifier compute it. The recording time enters as microseconds;
     /// an infinite one (Marten's tombstones, the rows that fill the sequence numbers of a failed append, carry no time) as
-    /// its text, where the cast to microseconds would fail and with it the tombstone's write.
+    /// its text, where the cast to microseconds would fail and with it the tombstone's sealing.
     /// </summary>
     private const string RowHashSql = $"""
         CREATE OR REPLACE FUNCTION {RowHashFunction}(seq bigint, id uuid, stream text, version bigint, type text, data jsonb, headers jsonb, ts timestamp with time zone, user_name text, correlation text, causation text, tenant text)
@@ -71,44 +81,69 @@ public static class EventChain
     private const string RowHashOfEvent =
         $"{RowHashFunction}(e.seq_id, e.id, e.stream_id, e.version, e.type, e.data, e.headers, e.timestamp, e.user_name, e.correlation_id, e.causation_id, e.tenant_id)";
 
-    /// <summary>A trigger function's definition, in the form pg_get_functiondef prints back (see above).</summary>
-    private static string TriggerFunctionDefinition(string name, string body) => $"""
-        CREATE OR REPLACE FUNCTION {name}()
+    /// <summary>
+    /// Notes an insert's rows for the sealer and takes the append lock, shared. Once per statement, over its transition
+    /// table: an import's COPY of many thousand rows costs one insert here.
+    /// </summary>
+    private const string NoteFunctionSql = $"""
+        CREATE OR REPLACE FUNCTION {NoteFunction}()
          RETURNS trigger
          LANGUAGE plpgsql
         AS $function$
-        {body}
+        begin
+          perform pg_advisory_xact_lock_shared({ChainLock});
+          insert into {PendingTable} (seq_id) select seq_id from appended;
+          return null;
+        end
         $function$;
         """;
 
-    /// <summary>Extends the chain by the inserted event, at commit (the trigger is deferred).</summary>
-    private static readonly string TriggerFunctionSql = TriggerFunctionDefinition(TriggerFunction, $"""
+    /// <summary>
+    /// Links up to <c>most</c> noted events to the chain in order of their sequence numbers, and removes their notes. With
+    /// <c>wait</c> false it gives up at once (-1) when another transaction is sealing. A noted event whose row is gone
+    /// (removed before it was sealed) is dropped from the notes unlinked. One notification per pass wakes the daemons
+    /// and the answer caches of every node (Marten's channel, which its daemon listens on).
+    /// </summary>
+    private const string SealFunctionSql = $"""
+        CREATE OR REPLACE FUNCTION {SealFunction}(wait boolean, most integer)
+         RETURNS integer
+         LANGUAGE plpgsql
+        AS $function$
         declare
           previous_link bigint;
           previous_hash bytea;
-          sealed bytea;
+          taken bigint[] := array[]::bigint[];
+          noted record;
         begin
-          perform pg_advisory_xact_lock({HeadLock});
-          -- The row as it commits (a later statement of the same transaction may have changed or removed it).
-          select {RowHashOfEvent} into sealed from {LedgerSchema.Name}.mt_events e where e.seq_id = new.seq_id;
-          if not found then
-            return null;
+          if wait then
+            perform pg_advisory_xact_lock({HeadLock});
+          elsif not pg_try_advisory_xact_lock({HeadLock}) then
+            return -1;
           end if;
           select link, chain_hash into previous_link, previous_hash from {Table} order by link desc limit 1;
-          insert into {Table} (link, seq_id, event_id, sealed_hash, row_hash, chain_hash)
-          values (coalesce(previous_link, 0) + 1, new.seq_id, new.id, sealed, sealed,
-                  sha256(coalesce(previous_hash, ''::bytea) || sealed));
-          return null;
+          previous_link := coalesce(previous_link, 0);
+          previous_hash := coalesce(previous_hash, ''::bytea);
+          for noted in
+            select p.seq_id, e.id, {RowHashOfEvent} as sealed
+            from (select seq_id from {PendingTable} order by seq_id limit most) p
+            left join {LedgerSchema.Name}.mt_events e on e.seq_id = p.seq_id
+            order by p.seq_id
+          loop
+            taken := array_append(taken, noted.seq_id);
+            continue when noted.id is null;
+            previous_link := previous_link + 1;
+            previous_hash := sha256(previous_hash || noted.sealed);
+            insert into {Table} (link, seq_id, event_id, sealed_hash, row_hash, chain_hash)
+            values (previous_link, noted.seq_id, noted.id, noted.sealed, noted.sealed, previous_hash);
+          end loop;
+          if cardinality(taken) > 0 then
+            delete from {PendingTable} where seq_id = any(taken);
+            perform pg_notify('{Marten.Events.Daemon.HighWater.PostgresqlListenWakeup.DefaultChannel}', '');
+          end if;
+          return cardinality(taken);
         end
-        """);
-
-    /// <summary>Takes the append lock, shared, at the event's insert.</summary>
-    private static readonly string ShareFunctionSql = TriggerFunctionDefinition(ShareFunction, $"""
-        begin
-          perform pg_advisory_xact_lock_shared({ChainLock});
-          return null;
-        end
-        """);
+        $function$;
+        """;
 
     /// <summary>
     /// The chain's table, functions and trigger, as a feature of the store's schema. A feature of our own rather than
@@ -133,29 +168,30 @@ public static class EventChain
             table.AddColumn<Guid>("amended_by");
             table.Indexes.Add(new IndexDefinition("ix_event_chain_seq") { Columns = ["seq_id"], IsUnique = true });
             yield return table;
+            var pending = new Table(PendingTable);
+            pending.AddColumn<long>("seq_id").AsPrimaryKey();
+            yield return pending;
+            // What chained each append inside its own transaction until the sealer took over.
+            yield return new Retired(
+                ("trigger", "chain_event_on_commit"), ("trigger", "chain_event_on_append"),
+                ("function", "chain_event"), ("function", "share_append_lock"));
             yield return Function.ForSql(RowHashSql);
-            yield return Function.ForSql(TriggerFunctionSql);
-            yield return Function.ForSql(ShareFunctionSql);
-            yield return new Trigger(LedgerSchema.Name + ".chain_event_on_append", LedgerSchema.Name + ".mt_events", $"{ShareFunction}()")
-            {
-                Timing = TriggerTiming.After, Events = TriggerEvents.Insert, ForEachRow = true,
-            };
-            yield return new DeferredTrigger("chain_event_on_commit", "mt_events", TriggerFunction);
+            yield return Function.ForSql(NoteFunctionSql);
+            yield return Function.ForSql(SealFunctionSql);
+            yield return new SqlTrigger("note_appended_events", "mt_events",
+                $"CREATE TRIGGER note_appended_events AFTER INSERT ON {LedgerSchema.Name}.mt_events REFERENCING NEW TABLE AS appended FOR EACH STATEMENT EXECUTE FUNCTION {NoteFunction}()");
         }
     }
 
     /// <summary>
-    /// A constraint trigger deferred to commit, which Weasel's <see cref="Trigger"/> does not write. Compared with the
+    /// A trigger over a statement's transition table, which Weasel's <see cref="Trigger"/> does not write. Compared with the
     /// database by <c>pg_get_triggerdef</c>, as Weasel compares its own triggers.
     /// </summary>
-    private sealed class DeferredTrigger(string name, string table, string function) : ISchemaObject
+    private sealed class SqlTrigger(string name, string table, string create) : ISchemaObject
     {
-        private string Create =>
-            $"CREATE CONSTRAINT TRIGGER {name} AFTER INSERT ON {LedgerSchema.Name}.{table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {function}()";
-
         public DbObjectName Identifier => new PostgresqlObjectName(LedgerSchema.Name, name, SchemaUtils.IdentifierUsage.General);
 
-        public void WriteCreateStatement(Migrator migrator, TextWriter writer) => writer.WriteLine(Create + ";");
+        public void WriteCreateStatement(Migrator migrator, TextWriter writer) => writer.WriteLine(create + ";");
 
         public void WriteDropStatement(Migrator migrator, TextWriter writer) =>
             writer.WriteLine($"DROP TRIGGER IF EXISTS {name} ON {LedgerSchema.Name}.{table};");
@@ -169,10 +205,43 @@ public static class EventChain
 
         public async Task<ISchemaObjectDelta> CreateDeltaAsync(System.Data.Common.DbDataReader reader, CancellationToken ct) =>
             new SchemaObjectDelta(this, !await reader.ReadAsync(ct) ? SchemaPatchDifference.Create
-                : Unqualified(reader.GetString(0)) == Unqualified(Create) ? SchemaPatchDifference.None : SchemaPatchDifference.Update);
+                : Unqualified(reader.GetString(0)) == Unqualified(create) ? SchemaPatchDifference.None : SchemaPatchDifference.Update);
 
         // pg_get_triggerdef leaves out the schema of whatever is on the search path.
         private static string Unqualified(string definition) => definition.Replace(LedgerSchema.Name + ".", "").Replace("\"", "");
+
+        public IEnumerable<DbObjectName> AllNames() => [Identifier];
+    }
+
+    /// <summary>
+    /// Triggers and functions an earlier version created and this one no longer has: dropped when a start finds them
+    /// (Weasel drops nothing it is no longer told about), nothing otherwise.
+    /// </summary>
+    private sealed class Retired(params (string Kind, string Name)[] objects) : ISchemaObject
+    {
+        public DbObjectName Identifier => new PostgresqlObjectName(LedgerSchema.Name, "retired_chain_objects", SchemaUtils.IdentifierUsage.General);
+
+        public void WriteCreateStatement(Migrator migrator, TextWriter writer) { }
+
+        public void WriteDropStatement(Migrator migrator, TextWriter writer)
+        {
+            // Triggers first: each names the function after it.
+            foreach (var (kind, name) in objects.OrderBy(o => o.Kind == "trigger" ? 0 : 1))
+                writer.WriteLine(kind == "trigger"
+                    ? $"DROP TRIGGER IF EXISTS {name} ON {LedgerSchema.Name}.mt_events;"
+                    : $"DROP FUNCTION IF EXISTS {LedgerSchema.Name}.{name}() CASCADE;");
+        }
+
+        public void ConfigureQueryCommand(DbCommandBuilder builder) => builder.Append(
+            $"""
+             select (select count(*) from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+                     where n.nspname = '{LedgerSchema.Name}' and t.tgname = any(array['{string.Join("','", objects.Where(o => o.Kind == "trigger").Select(o => o.Name))}']))
+                  + (select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                     where n.nspname = '{LedgerSchema.Name}' and p.proname = any(array['{string.Join("','", objects.Where(o => o.Kind == "function").Select(o => o.Name))}']));
+             """);
+
+        public async Task<ISchemaObjectDelta> CreateDeltaAsync(System.Data.Common.DbDataReader reader, CancellationToken ct) =>
+            new SchemaObjectDelta(this, await reader.ReadAsync(ct) && reader.GetInt64(0) > 0 ? SchemaPatchDifference.Update : SchemaPatchDifference.None);
 
         public IEnumerable<DbObjectName> AllNames() => [Identifier];
     }
@@ -188,6 +257,46 @@ public static class EventChain
     }
 
     /// <summary>
+    /// Seals every event committed so far, pass after pass of <see cref="SealBatch"/>: the sealer's work, and what a
+    /// verify does first. With <paramref name="wait"/> false it returns -1 at once when another transaction is sealing
+    /// (another node's sealer, an import); otherwise it waits for it.
+    /// </summary>
+    /// <returns>How many events it sealed, or -1.</returns>
+    public static async Task<long> SealAsync(NpgsqlDataSource source, bool wait, CancellationToken ct)
+    {
+        await using var connection = await source.OpenConnectionAsync(ct);
+        long total = 0;
+        while (true)
+        {
+            await using var seal = new NpgsqlCommand($"select {SealFunction}($1, $2)", connection)
+            {
+                Parameters = { new() { Value = wait }, new() { Value = SealBatch } },
+            };
+            var sealedNow = (int)(await seal.ExecuteScalarAsync(ct))!;
+            if (sealedNow < 0) return total == 0 ? -1 : total;
+            total += sealedNow;
+            if (sealedNow < SealBatch) return total;
+        }
+    }
+
+    /// <inheritdoc cref="SealAsync(NpgsqlDataSource, bool, CancellationToken)"/>
+    public static async Task<long> SealAsync(IDocumentStore store, CancellationToken ct = default)
+    {
+        await using var connection = await LedgerStore.OpenConnectionAsync(store, ct);
+        return await SealWithinAsync(connection, null, ct);
+    }
+
+    /// <summary>
+    /// Seals, in <paramref name="tx"/>, every event noted so far, its own included: an import or an erasure answers with
+    /// what it wrote sealed. The chain's head stays locked until <paramref name="tx"/> ends; sealers wait meanwhile.
+    /// </summary>
+    public static async Task<long> SealWithinAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, CancellationToken ct)
+    {
+        await using var seal = new NpgsqlCommand($"select {SealFunction}(true, 2147483647)", connection, tx);
+        return (int)(await seal.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
     /// SQL for an erasure's session (parameters: the erasure id, the rewritten events' sequence numbers): after those events were rewritten, record their
     /// new row hashes and the erasure that explains them. Runs in the erasure's own transaction.
     /// </summary>
@@ -200,16 +309,21 @@ public static class EventChain
     /// <summary>What <see cref="VerifyAsync"/> found.</summary>
     /// <param name="FirstBroken">The first event whose stored row no longer matches its chain, or null when all do.</param>
     /// <param name="Head">The last link's hash: note it somewhere else, and a later verify proves nothing before it was rewritten wholesale.</param>
-    public sealed record Verification(bool Intact, long Events, long Amended, BrokenLink? FirstBroken, string? Head);
+    /// <param name="Unsealed">Events committed but not yet sealed when the check began (appended while it ran): proved from their sealing on.</param>
+    public sealed record Verification(bool Intact, long Events, long Amended, BrokenLink? FirstBroken, string? Head, long Unsealed);
 
     /// <param name="Problem"><c>altered</c>, <c>missing</c> (a chained event's row is gone), <c>unchained</c>
-    /// (a row the chain never saw), <c>chain</c> (the chain's own hashes were edited) or <c>unexplained-amendment</c>.</param>
+    /// (a row neither chained nor noted for sealing: written with the ledger's trigger switched off), <c>chain</c> (the chain's own hashes were edited) or <c>unexplained-amendment</c>.</param>
     public sealed record BrokenLink(long Sequence, Guid? EventId, string? StreamKey, long? Version, string Problem, string Detail);
 
-    /// <summary>Walks the chain from its first link, recomputing every row's hash and every link.</summary>
-    public static async Task<Verification> VerifyAsync(IDocumentStore store, CancellationToken ct = default)
+    /// <summary>
+    /// Walks the chain from its first link, recomputing every row's hash and every link. It first seals what was
+    /// committed before it began (<paramref name="sealFirst"/>), so the answer covers every event but those appended while it runs.
+    /// </summary>
+    public static async Task<Verification> VerifyAsync(IDocumentStore store, CancellationToken ct = default, bool sealFirst = true)
     {
         await using var connection = await LedgerStore.OpenConnectionAsync(store, ct);
+        if (sealFirst) await SealWithinAsync(connection, null, ct);
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
 
         var erasures = new HashSet<Guid>();
@@ -265,7 +379,9 @@ public static class EventChain
         await using (var orphans = new NpgsqlCommand(
                          $"""
                           select e.seq_id, e.id, e.stream_id, e.version from {LedgerSchema.Name}.mt_events e
-                          where not exists (select 1 from {Table} c where c.seq_id = e.seq_id) order by e.seq_id limit 1
+                          where not exists (select 1 from {Table} c where c.seq_id = e.seq_id)
+                            and not exists (select 1 from {PendingTable} p where p.seq_id = e.seq_id)
+                          order by e.seq_id limit 1
                           """, connection, tx))
         await using (var reader = await orphans.ExecuteReaderAsync(ct))
         {
@@ -277,6 +393,8 @@ public static class EventChain
             }
         }
 
-        return new Verification(broken is null, count, amended, broken, count == 0 ? null : Convert.ToHexStringLower(previous));
+        await using var unsealed = new NpgsqlCommand($"select count(*) from {PendingTable}", connection, tx);
+        return new Verification(broken is null, count, amended, broken, count == 0 ? null : Convert.ToHexStringLower(previous),
+            (long)(await unsealed.ExecuteScalarAsync(ct))!);
     }
 }

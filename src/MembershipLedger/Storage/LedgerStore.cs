@@ -56,7 +56,7 @@ public static class LedgerStore
         return store;
     }
 
-    public static void Configure(StoreOptions options, NpgsqlDataSource dataSource, IClock clock)
+    public static void Configure(StoreOptions options, NpgsqlDataSource dataSource, IClock clock, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         options.Connection(dataSource);
         options.DatabaseSchemaName = LedgerSchema.Name;
@@ -71,9 +71,12 @@ public static class LedgerStore
         options.Events.TimeProvider = new ClockTimeProvider(clock);
         options.Events.MetadataConfig.EnableAll();
         options.Events.MetadataConfig.UserNameEnabled = true;
-        // Each append notifies the daemon (pg_notify in the appending transaction), so the asynchronous projections
-        // apply a write within milliseconds instead of at the daemon's next poll.
-        options.Events.UseListenNotifyForEventAppends = true;
+        // The daemon wakes on Marten's notification, sent once per sealing pass by the chain's sealer (EventChain) rather
+        // than by every appending transaction: PostgreSQL serializes notifying transactions through their commit, and
+        // 32 concurrent writers queued on it. The asynchronous projections still apply a write within milliseconds.
+        options.Events.UseListenNotifyForEventAppends = false;
+        options.Projections.Wakeup = new Marten.Events.Daemon.HighWater.PostgresqlListenWakeup(dataSource,
+            logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
         options.AddGroups();
         options.AddMemberships();

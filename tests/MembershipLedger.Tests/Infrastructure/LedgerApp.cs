@@ -75,7 +75,7 @@ public sealed class LedgerApp : IAsyncLifetime
         var documents = (string?)await ExecuteSqlAsync(
             $"select string_agg(format('%I.%I', schemaname, tablename), ', ') from pg_tables where schemaname = '{LedgerSchema.Name}' and tablename like 'mt\\_doc\\_%' and tablename <> 'mt_doc_dataprotectionkey'");
         await ExecuteSqlAsync(
-            $"truncate {string.Join(", ", [.. LedgerSchema.ProjectionTables, EventChain.Table, LedgerProjections.DeadLetterTable,
+            $"truncate {string.Join(", ", [.. LedgerSchema.ProjectionTables, EventChain.Table, EventChain.PendingTable, LedgerProjections.DeadLetterTable,
                 $"{LedgerSchema.Name}.mt_events", $"{LedgerSchema.Name}.mt_streams", .. documents is null ? Array.Empty<string>() : [documents]])} cascade");
         Clock.Reset(Start);
         // The truncation went behind the ledger's back: the host's kept answers (AnswerCache) must not outlive it.
