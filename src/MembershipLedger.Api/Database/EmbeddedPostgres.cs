@@ -28,18 +28,32 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private readonly bool _owned;
     private readonly bool _durable;
 
-    private EmbeddedPostgres(string binDirectory, string dataDirectory, int port, bool owned, bool durable)
+    private EmbeddedPostgres(string binDirectory, string dataDirectory, int port, bool owned, bool durable, bool socket)
     {
         _binDirectory = binDirectory;
         _dataDirectory = dataDirectory;
         _owned = owned;
         _durable = durable;
+        _socket = socket;
         Port = port;
+        // The host reaches its own cluster through a Unix socket in the data folder when it can: each round trip over
+        // loopback TCP costs the kernel's TCP stack on both sides, and on the 2-core benchmark machine the socket
+        // calls were the host's largest cost (docs/benchmarks.md, "Concurrent sign-ups"). Other programs (psql, a
+        // replica's pg_basebackup) still have the loopback port.
         ConnectionString = new NpgsqlConnectionStringBuilder
         {
-            Host = "127.0.0.1", Port = port, Username = SuperUser, Database = DatabaseName, Pooling = true,
+            Host = socket ? dataDirectory : "127.0.0.1", Port = port, Username = SuperUser, Database = DatabaseName, Pooling = true,
         }.ConnectionString;
     }
+
+    private readonly bool _socket;
+
+    private static string SocketPath(string dataDirectory, int port) => Path.Combine(dataDirectory, $".s.PGSQL.{port}");
+
+    // A socket's path must fit in sun_path (107 bytes), and the folder is passed to the server through pg_ctl's shell.
+    private static bool SocketFits(string dataDirectory, int port) =>
+        !OperatingSystem.IsWindows() && System.Text.Encoding.UTF8.GetByteCount(SocketPath(dataDirectory, port)) < 100
+        && dataDirectory.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '-' or '_');
 
     public int Port { get; }
     public string ConnectionString { get; }
@@ -75,12 +89,15 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             var ownerAlive = OwnerAlive(dataDirectory);
             if (!ownerAlive) await File.WriteAllTextAsync(Path.Combine(dataDirectory, OwnerFile), Environment.ProcessId.ToString(), ct);
-            var adopted = new EmbeddedPostgres(bin, dataDirectory, runningPort, owned: !ownerAlive, durable);
+            // A server an earlier version started listens on the loopback port only.
+            var adopted = new EmbeddedPostgres(bin, dataDirectory, runningPort, owned: !ownerAlive, durable,
+                socket: SocketFits(dataDirectory, runningPort) && File.Exists(SocketPath(dataDirectory, runningPort)));
             await adopted.EnsureDatabaseAsync(ct);
             return adopted;
         }
 
-        var server = new EmbeddedPostgres(bin, dataDirectory, FreeLoopbackPort(), owned: true, durable);
+        var port = FreeLoopbackPort();
+        var server = new EmbeddedPostgres(bin, dataDirectory, port, owned: true, durable, socket: SocketFits(dataDirectory, port));
         await server.StartServerAsync(ct);
         await File.WriteAllTextAsync(Path.Combine(dataDirectory, OwnerFile), Environment.ProcessId.ToString(), ct);
         await server.EnsureDatabaseAsync(ct);
@@ -91,7 +108,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         RunAsync(Path.Combine(_binDirectory, "pg_ctl"),
         [
             "start", "-D", _dataDirectory, "-w", "-t", "60", "-l", Path.Combine(_dataDirectory, "server.log"),
-            "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200 " +
+            "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{(_socket ? _dataDirectory : "")}' -c max_connections=200 " +
                   (_durable ? "-c fsync=on -c synchronous_commit=on -c full_page_writes=on" : "-c fsync=off -c synchronous_commit=off"),
         ], ct, asPostgres: true);
 
