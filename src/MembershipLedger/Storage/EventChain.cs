@@ -22,7 +22,7 @@ namespace MembershipLedger.Storage;
 /// Appending transactions therefore never wait for one another: earlier versions extended the chain in each appending
 /// transaction, under one lock held through its commit's flush, and 32 concurrent writers queued on it
 /// (docs/benchmarks.md, "Concurrent sign-ups"). What that costs is a window: an event is proved from its sealing on,
-/// milliseconds after its commit; a row changed or removed by hand before then leaves no trace (docs/operations.md).
+/// milliseconds after its commit; a row changed or removed by hand before then leaves no trace (docs/operators.md).
 /// An import and an erasure seal inside their own transaction, so what they wrote is sealed when they answer.
 /// </para>
 /// <para>
