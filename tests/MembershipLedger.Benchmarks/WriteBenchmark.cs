@@ -43,8 +43,15 @@ public static partial class WriteBenchmark
             foreach (var n in clients)
             {
                 await HttpReadBenchmark.Wrk(address, await ScriptAsync(directory, key, $"w{n}"), seconds: 2, connections: n);
+                using var sampling = new CancellationTokenSource();
+                var lag = SealLagAsync(cluster.ConnectionString, sampling.Token);
                 var output = await HttpReadBenchmark.Wrk(address, await ScriptAsync(directory, key, $"c{n}"), seconds: 10, connections: n);
+                await sampling.CancelAsync();
+                var waiting = await lag;
                 var (rps, p50, p99) = HttpReadBenchmark.ParseWrk(output);
+                // Little's law: the mean time an event waits for its seal is the mean number waiting over the rate of appends.
+                Console.Error.WriteLine($"  {n} client(s): events committed and not yet sealed, sampled every 50 ms: mean {waiting.Average():N1}, " +
+                    $"max {waiting.Max():N0} ({waiting.Count} samples); so an event waits {waiting.Average() / rps * 1000:N1} ms for its seal on average");
                 acknowledged += long.Parse(Completed().Match(output).Groups["n"].Value, CultureInfo.InvariantCulture);
                 var (baseRps, baseP99) = await BaselineAsync(cluster.ConnectionString, n);
                 Console.WriteLine($"| {n} | {rps:N0} | {p50:N2} | {p99:N2} | {baseRps:N0} | {baseP99:N2} | {rps / baseRps:N2} |");
@@ -70,6 +77,27 @@ public static partial class WriteBenchmark
                     throw new InvalidOperationException("An acknowledged sign-up is missing, doubled, or the chain does not verify.");
             }
         });
+    }
+
+    /// <summary>
+    /// How many committed events wait for the chain's sealer (the notes visible to another transaction), sampled every
+    /// 50 ms on a connection of its own until <paramref name="ct"/> is cancelled.
+    /// </summary>
+    private static async Task<List<double>> SealLagAsync(string connectionString, CancellationToken ct)
+    {
+        var counts = new List<double>();
+        await using var db = LedgerStore.CreateDataSource(connectionString);
+        await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
+        await using var sample = new NpgsqlCommand($"select count(*) from {EventChain.PendingTable}", connection);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct)) counts.Add((long)(await sample.ExecuteScalarAsync(CancellationToken.None))!);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return counts.Count == 0 ? [0] : counts;
     }
 
     /// <summary>A wrk script in <paramref name="directory"/>: each request a new member (run, thread and counter in the name), the groups in turn.</summary>

@@ -31,20 +31,30 @@ public sealed class ChainSealer(NpgsqlDataSource source, ILogger<ChainSealer> lo
     /// <summary>The session listener that nudges this sealer after every commit that appended events.</summary>
     public IDocumentSessionListener Listener => new Nudger(this);
 
-    protected override async Task ExecuteAsync(CancellationToken ct)
+    // A thread of its own, with synchronous calls: under load every thread-pool thread is busy with requests, and a
+    // sealer whose every step queued behind them let events wait 100–300 ms for their seal (docs/benchmarks.md).
+    protected override Task ExecuteAsync(CancellationToken ct) =>
+        Task.Factory.StartNew(() => Run(ct), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(CancellationToken ct)
     {
+        // A connection of its own, kept: taken from the pool for each pass, it queued behind the requests' sessions.
+        NpgsqlConnection? connection = null;
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await _nudged.WaitAsync(Backstop, ct);
+                _nudged.Wait(Backstop, ct);
                 // Commits from here on nudge again: the pass below may read the notes before they are visible.
                 Volatile.Write(ref _awake, 0);
-                while (await EventChain.SealAsync(source, wait: false, ct) < 0) await Task.Delay(Busy, ct);
+                connection ??= source.OpenConnection();
+                long sealedNow;
+                while ((sealedNow = EventChain.Seal(connection, wait: false, ct)) < 0) ct.WaitHandle.WaitOne(Busy);
+                VacuumNotesNowAndThen(connection, sealedNow);
                 if (_warned) logger.LogInformation("Sealing the event chain again.");
                 _warned = false;
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception) when (ct.IsCancellationRequested)
             {
                 break;
             }
@@ -53,19 +63,46 @@ public sealed class ChainSealer(NpgsqlDataSource source, ILogger<ChainSealer> lo
                 // The database down says so itself elsewhere; what was noted stays noted and is sealed on the next pass.
                 if (!_warned) logger.LogWarning(error, "Cannot seal the event chain; appended events wait, noted, for the next pass.");
                 _warned = true;
+                connection?.Dispose();
+                connection = null;
+                ct.WaitHandle.WaitOne(Backstop);
             }
         }
         // The last commits of a host that stops are sealed now rather than by whichever host starts next.
         try
         {
             using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await EventChain.SealAsync(source, wait: true, bound.Token);
+            connection ??= source.OpenConnection();
+            EventChain.Seal(connection, wait: true, bound.Token);
         }
-        catch (Exception error) when (error is NpgsqlException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception error) when (error is NpgsqlException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
             logger.LogInformation("Left the last events unsealed at stop ({Reason}); the next host to start seals them.", error.Message);
         }
+        finally
+        {
+            connection?.Dispose();
+        }
     }
+
+    /// <summary>
+    /// The notes are a queue: every pass deletes what it sealed, and the next pass's search for the lowest notes walks
+    /// the index entries of every deleted one until a vacuum removes them. Autovacuum visits a table at most once a minute;
+    /// under 32 writers a pass slowed from 2 to 17 ms within 40 s and events waited over 100 ms for their seal. Vacuuming
+    /// the notes (a few pages) every <see cref="VacuumEvery"/> sealed events keeps a pass at 2–4 ms (docs/benchmarks.md).
+    /// </summary>
+    private void VacuumNotesNowAndThen(NpgsqlConnection connection, long sealedNow)
+    {
+        _sinceVacuum += sealedNow;
+        if (_sinceVacuum < VacuumEvery) return;
+        // Without giving back its emptied pages: that needs the table to itself for a moment, and appends would wait on it.
+        using var vacuum = new NpgsqlCommand($"vacuum (truncate false) {EventChain.PendingTable}", connection);
+        vacuum.ExecuteNonQuery();
+        _sinceVacuum = 0;
+    }
+
+    private const int VacuumEvery = 1_000;
+    private long _sinceVacuum;
 
     private sealed class Nudger(ChainSealer sealer) : DocumentSessionListenerBase
     {

@@ -15,7 +15,7 @@ namespace MembershipLedger.Storage;
 /// <c>row_hash</c> covers every column Marten writes once; <c>chain_hash</c> = SHA-256(previous chain_hash ‖ sealed row
 /// hash). <see cref="VerifyAsync"/> recomputes both.
 /// <para>
-/// Sealing happens just after commit, in batches, by one sealer at a time (<see cref="SealAsync(NpgsqlDataSource, bool, CancellationToken)"/>,
+/// Sealing happens just after commit, in batches, by one sealer at a time (<see cref="Seal"/>,
 /// run by <see cref="ChainSealer"/> on every host). A trigger on the event table notes every appended row in
 /// <see cref="PendingTable"/> in the appending transaction, whichever path appended it (a session, the COPY of an
 /// import, SQL by hand); the sealer links the noted rows in order of their sequence numbers and removes the notes.
@@ -257,29 +257,31 @@ public static class EventChain
     }
 
     /// <summary>
-    /// Seals every event committed so far, pass after pass of <see cref="SealBatch"/>: the sealer's work, and what a
-    /// verify does first. With <paramref name="wait"/> false it returns -1 at once when another transaction is sealing
-    /// (another node's sealer, an import); otherwise it waits for it.
+    /// Seals every event committed so far, pass after pass of <see cref="SealBatch"/>: the sealer's work. With
+    /// <paramref name="wait"/> false it returns -1 at once when another transaction is sealing (another node's sealer,
+    /// an import); otherwise it waits for it. Synchronous: the sealer runs on a thread of its own (<see cref="ChainSealer"/>).
     /// </summary>
     /// <returns>How many events it sealed, or -1.</returns>
-    public static async Task<long> SealAsync(NpgsqlDataSource source, bool wait, CancellationToken ct)
+    public static long Seal(NpgsqlConnection connection, bool wait, CancellationToken ct)
     {
-        await using var connection = await source.OpenConnectionAsync(ct);
         long total = 0;
         while (true)
         {
-            await using var seal = new NpgsqlCommand($"select {SealFunction}($1, $2)", connection)
+            ct.ThrowIfCancellationRequested();
+            using var seal = new NpgsqlCommand($"select {SealFunction}($1, $2)", connection)
             {
                 Parameters = { new() { Value = wait }, new() { Value = SealBatch } },
             };
-            var sealedNow = (int)(await seal.ExecuteScalarAsync(ct))!;
+            // A wait for another sealer ends with the host.
+            using var cancel = ct.Register(seal.Cancel);
+            var sealedNow = (int)seal.ExecuteScalar()!;
             if (sealedNow < 0) return total == 0 ? -1 : total;
             total += sealedNow;
             if (sealedNow < SealBatch) return total;
         }
     }
 
-    /// <inheritdoc cref="SealAsync(NpgsqlDataSource, bool, CancellationToken)"/>
+    /// <summary>Seals every event committed so far, waiting for a sealer at work: what a verify and a benchmark's loaded ledger do first.</summary>
     public static async Task<long> SealAsync(IDocumentStore store, CancellationToken ct = default)
     {
         await using var connection = await LedgerStore.OpenConnectionAsync(store, ct);
