@@ -10,7 +10,7 @@ namespace MembershipLedger.Api.Http;
 
 /// <summary>
 /// Counts the ledger's changes as this node learns of them: every append on any node (Marten's <c>mt_events_appended</c>
-/// notification, sent as the appending transaction commits), every rebuild (<c>ledger_changed</c>), and every write
+/// notification, sent by the chain's sealer as it seals the append, milliseconds after its commit), every rebuild (<c>ledger_changed</c>), and every write
 /// request this node answered (so a person reads their own write here at once, before the notification arrives).
 /// Two reads under the same count read the same ledger.
 /// <para>
