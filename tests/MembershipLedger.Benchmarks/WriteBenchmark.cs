@@ -44,10 +44,10 @@ public static partial class WriteBenchmark
             {
                 await HttpReadBenchmark.Wrk(address, await ScriptAsync(directory, key, $"w{n}"), seconds: 2, connections: n);
                 using var sampling = new CancellationTokenSource();
-                var lag = SealLagAsync(cluster.ConnectionString, sampling.Token);
+                var waitingForSeal = WaitingForSealAsync(cluster.ConnectionString, sampling.Token);
                 var output = await HttpReadBenchmark.Wrk(address, await ScriptAsync(directory, key, $"c{n}"), seconds: 10, connections: n);
                 await sampling.CancelAsync();
-                var waiting = await lag;
+                var waiting = await waitingForSeal;
                 var (rps, p50, p99) = HttpReadBenchmark.ParseWrk(output);
                 // Little's law: the mean time an event waits for its seal is the mean number waiting over the rate of appends.
                 Console.Error.WriteLine($"  {n} client(s): events committed and not yet sealed, sampled every 50 ms: mean {waiting.Average():N1}, " +
@@ -83,7 +83,7 @@ public static partial class WriteBenchmark
     /// How many committed events wait for the chain's sealer (the notes visible to another transaction), sampled every
     /// 50 ms on a connection of its own until <paramref name="ct"/> is cancelled.
     /// </summary>
-    private static async Task<List<double>> SealLagAsync(string connectionString, CancellationToken ct)
+    private static async Task<List<double>> WaitingForSealAsync(string connectionString, CancellationToken ct)
     {
         var counts = new List<double>();
         await using var db = LedgerStore.CreateDataSource(connectionString);
